@@ -1,0 +1,81 @@
+package io.marketplacebridge;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.marketplacebridge.config.BridgeSettings;
+import io.marketplacebridge.config.InvalidSettingsException;
+import io.marketplacebridge.kafka.EmbeddedKafkaBroker;
+import io.marketplacebridge.sandbox.Sandbox;
+import io.marketplacebridge.sandbox.SandboxOptions;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dev profile's stand-ins: an embedded Kafka broker when {@code kafka.bootstrap-servers=embedded},
+ * the sandbox when a base URL is {@code sandbox}. Their real addresses become property overrides, and
+ * they stop after Camel has stopped its routes.
+ */
+final class DevEnvironment extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DevEnvironment.class);
+
+    private EmbeddedKafkaBroker broker;
+    private Sandbox sandbox;
+
+    /** Starts what the settings ask for and returns the settings with real addresses. */
+    BridgeSettings start(CamelContext context, BridgeSettings settings) {
+        PropertiesComponent pc = context.getPropertiesComponent();
+        boolean wantsBroker = BridgeSettings.EMBEDDED.equals(settings.kafkaBootstrapServers());
+        boolean wantsSandbox = BridgeSettings.SANDBOX.equals(settings.lectronz().baseUrl())
+                || BridgeSettings.SANDBOX.equals(settings.alephee().baseUrl());
+        if (!settings.devProfile() && (wantsBroker || wantsSandbox)) {
+            List<String> bad = new ArrayList<>();
+            if (wantsBroker) {
+                bad.add("KAFKA_BOOTSTRAP_SERVERS=embedded is only available in the dev profile");
+            }
+            if (wantsSandbox) {
+                bad.add("LECTRONZ_BASE_URL / ALEPHEE_BASE_URL=sandbox is only available in the dev profile");
+            }
+            throw new InvalidSettingsException("Cannot start marketplace-bridge (profile " + settings.profile() + "):\n  "
+                    + String.join("\n  ", bad), List.of(), bad);
+        }
+        if (wantsBroker) {
+            broker = new EmbeddedKafkaBroker(settings.kafkaPort(), settings.kafkaDataDir()).start();
+            pc.addOverrideProperty("kafka.bootstrap-servers", broker.bootstrapServers());
+        }
+        if (wantsSandbox) {
+            sandbox = Sandbox.start(SandboxOptions.fromSettings(settings.sandboxPort(),
+                    settings.lectronz().apiToken(), settings.alephee().apiKey(), settings.alephee().accountId(),
+                    key -> pc.resolveProperty(key).orElse(null)));
+            if (BridgeSettings.SANDBOX.equals(settings.lectronz().baseUrl())) {
+                pc.addOverrideProperty("lectronz.base-url", sandbox.lectronzBaseUrl());
+            }
+            if (BridgeSettings.SANDBOX.equals(settings.alephee().baseUrl())) {
+                pc.addOverrideProperty("alephee.base-url", sandbox.alepheeBaseUrl());
+            }
+        }
+        return BridgeSettings.load(settings.profile(), key -> pc.resolveProperty(key).orElse(null));
+    }
+
+    Sandbox sandbox() {
+        return sandbox;
+    }
+
+    EmbeddedKafkaBroker broker() {
+        return broker;
+    }
+
+    @Override
+    protected void doStop() {
+        if (sandbox != null) {
+            sandbox.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.marketplacebridge;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+
+import io.marketplacebridge.config.InvalidSettingsException;
+import io.marketplacebridge.sandbox.SandboxServer;
+
+/**
+ * Starts marketplace-bridge on Camel Main.
+ * <ul>
+ *   <li>{@code java -jar marketplace-bridge.jar} runs the dev profile (embedded Kafka + sandbox);</li>
+ *   <li>{@code --profile prod} or {@code CAMEL_MAIN_PROFILE=prod}: nothing embedded;</li>
+ *   <li>{@code java -jar marketplace-bridge.jar sandbox [--port 8089]} runs only the API sandbox.</li>
+ * </ul>
+ */
+public final class Main {
+
+    static final Set<String> PROFILES = Set.of("dev", "prod", "test");
+
+    private Main() {
+    }
+
+    public static void main(String... args) throws Exception {
+        if (args.length > 0 && "sandbox".equals(args[0])) {
+            SandboxServer.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        List<String> rest = new ArrayList<>();
+        String profile;
+        try {
+            profile = profile(args, rest);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        int code;
+        try {
+            code = create(profile, new Properties()).run(rest.toArray(String[]::new));
+        } catch (InvalidSettingsException e) {
+            code = 2;
+        }
+        if (BridgeConfiguration.startupFailure() != null) {
+            System.err.println(BridgeConfiguration.startupFailure());
+            code = 2;
+        }
+        System.exit(code);
+    }
+
+    /** A configured, not yet started Camel Main for the given profile, with property overrides (tests). */
+    public static org.apache.camel.main.Main create(String profile, Properties overrides) {
+        org.apache.camel.main.Main main = new org.apache.camel.main.Main();
+        main.configure().withProfile(profile);
+        main.configure().addConfiguration(BridgeConfiguration.class);
+        main.configure().withRoutesIncludePattern(routesIncludePattern());
+        if (!overrides.isEmpty()) {
+            main.setOverrideProperties(overrides);
+        }
+        return main;
+    }
+
+    /** YAML routes from ./routes when that folder exists (edit without rebuilding), else from the jar. */
+    static String routesIncludePattern() {
+        String explicit = System.getProperty("camel.main.routes-include-pattern",
+                System.getenv("CAMEL_MAIN_ROUTES_INCLUDE_PATTERN"));
+        if (explicit != null && !explicit.isBlank()) {
+            return explicit;
+        }
+        return Files.isDirectory(Path.of("routes")) ? "file:routes/*.yaml" : "classpath:routes/*.yaml";
+    }
+
+    /** --profile X, then -Dcamel.main.profile, then CAMEL_MAIN_PROFILE, else dev. */
+    static String profile(String[] args, List<String> rest) {
+        String profile = null;
+        for (int i = 0; i < args.length; i++) {
+            if ("--profile".equals(args[i]) && i + 1 < args.length) {
+                profile = args[++i];
+            } else if (args[i].startsWith("--profile=")) {
+                profile = args[i].substring("--profile=".length());
+            } else {
+                rest.add(args[i]);
+            }
+        }
+        if (profile == null) {
+            profile = System.getProperty("camel.main.profile", System.getenv("CAMEL_MAIN_PROFILE"));
+        }
+        profile = profile == null || profile.isBlank() ? "dev" : profile.trim().toLowerCase(Locale.ROOT);
+        if (!PROFILES.contains(profile)) {
+            throw new IllegalArgumentException("Invalid setting CAMEL_MAIN_PROFILE: '" + profile
+                    + "' (use dev, prod or test)");
+        }
+        return profile;
+    }
+}

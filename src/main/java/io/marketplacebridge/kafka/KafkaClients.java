@@ -1,0 +1,81 @@
+package io.marketplacebridge.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Builds the Kafka clients the bridge owns (transactional producers, read_committed consumers, admin).
+ * Every client gets the bootstrap servers plus any {@code kafka.client.*} property (security etc.).
+ */
+public final class KafkaClients {
+
+    private final String bootstrapServers;
+    private final Map<String, Object> common;
+
+    /** @param extra client properties without the {@code kafka.client.} prefix, e.g. security.protocol */
+    public KafkaClients(String bootstrapServers, Map<String, Object> extra) {
+        this.bootstrapServers = bootstrapServers;
+        this.common = new HashMap<>(extra);
+        this.common.put("bootstrap.servers", bootstrapServers);
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** Common client properties (bootstrap + kafka.client.*), for camel-kafka endpoints too. */
+    public Map<String, Object> common() {
+        return Map.copyOf(common);
+    }
+
+    public Admin admin(String clientId) {
+        Properties p = props(clientId);
+        p.put("request.timeout.ms", "10000");
+        p.put("default.api.timeout.ms", "15000");
+        return Admin.create(p);
+    }
+
+    /** A transactional producer: idempotent, acks=all; the caller calls initTransactions(). */
+    public KafkaProducer<String, byte[]> transactionalProducer(String clientId, String transactionalId) {
+        Properties p = props(clientId);
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000");
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(16 * 1024 * 1024));
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** A read_committed consumer that never commits by itself. */
+    public KafkaConsumer<String, byte[]> consumer(String clientId, String groupId) {
+        Properties p = props(clientId);
+        if (groupId != null) {
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        }
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private Properties props(String clientId) {
+        Properties p = new Properties();
+        p.putAll(common);
+        p.put("client.id", clientId);
+        return p;
+    }
+}

@@ -1,0 +1,122 @@
+package io.marketplacebridge.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import io.marketplacebridge.config.BridgeSettings;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the bridge's topics when missing. Runs in the background and retries while Kafka is
+ * unreachable, so start-up never hangs on Kafka; the workers wait on {@link #ready()}.
+ */
+public final class TopicInitializer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicInitializer.class);
+
+    private final KafkaClients clients;
+    private final BridgeSettings settings;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private volatile boolean stopped;
+    private Thread thread;
+
+    public TopicInitializer(KafkaClients clients, BridgeSettings settings) {
+        this.clients = clients;
+        this.settings = settings;
+    }
+
+    /** Completes once every topic exists. */
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    public synchronized void start() {
+        if (thread == null) {
+            thread = new Thread(this::run, "topic-initializer");
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    public void stop() {
+        stopped = true;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    /** Creates missing topics once; throws when Kafka cannot be reached. */
+    public void ensureTopics() throws Exception {
+        BridgeSettings.Topics t = settings.topics();
+        Optional<Integer> partitions = Optional.of(settings.topicPartitions());
+        Optional<Short> replication = settings.topicReplicationFactor();
+        List<NewTopic> wanted = new ArrayList<>();
+        for (String name : List.of(t.customerMessages(), t.sellerMessages(), t.refundMessages(),
+                t.outbound(), t.results(), t.dlq())) {
+            wanted.add(new NewTopic(name, partitions, replication));
+        }
+        // the bridge's own state: one partition (restored in order), compacted, kept forever
+        wanted.add(new NewTopic(t.state(), Optional.of(1), replication).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "60000")));
+        try (Admin admin = clients.admin("marketplace-bridge-admin")) {
+            Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
+            List<NewTopic> missing = wanted.stream().filter(n -> !existing.contains(n.name())).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e; // another instance racing us is fine
+                }
+            }
+            LOG.info("Created Kafka topics {}", missing.stream().map(NewTopic::name).toList());
+        }
+    }
+
+    private void run() {
+        Duration backoff = Duration.ofSeconds(1);
+        while (!stopped) {
+            try {
+                ensureTopics();
+                ready.complete(null);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                LOG.warn("Kafka at {} not ready ({}); retrying topic set-up in {}s", clients.bootstrapServers(),
+                        rootMessage(e), backoff.toSeconds());
+                try {
+                    Thread.sleep(backoff.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+}

@@ -1,0 +1,79 @@
+package io.marketplacebridge.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+
+class BridgeSettingsTest {
+
+    /** application.properties as shipped, plus overrides: what a user gets with nothing set. */
+    private static Map<String, String> shipped(Map<String, String> overrides) throws Exception {
+        Properties p = new Properties();
+        try (InputStream in = BridgeSettingsTest.class.getResourceAsStream("/application.properties")) {
+            p.load(in);
+        }
+        Map<String, String> m = new HashMap<>();
+        p.forEach((k, v) -> m.put(k.toString(), v.toString()));
+        m.putAll(overrides);
+        return m;
+    }
+
+    @Test
+    void prodWithNothingSetNamesEveryMissingSetting() throws Exception {
+        Map<String, String> props = shipped(Map.of());
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+                () -> BridgeSettings.load("prod", props::get));
+        assertEquals(List.of("KAFKA_BOOTSTRAP_SERVERS", "LECTRONZ_API_TOKEN", "ALEPHEE_API_KEY", "ALEPHEE_ACCOUNT_ID"),
+                e.missing());
+        assertTrue(e.getMessage().contains("KAFKA_BOOTSTRAP_SERVERS"), e.getMessage());
+    }
+
+    @Test
+    void alepheeCredentialsAreOnlyRequiredWhenOutboundIsOn() throws Exception {
+        Map<String, String> props = shipped(Map.of("kafka.bootstrap-servers", "k:9092",
+                "lectronz.api-token", "t", "bridge.outbound.enabled", "false"));
+        BridgeSettings s = BridgeSettings.load("prod", props::get);
+        assertEquals("https://lectronz.com/api/v1", s.lectronz().baseUrl());
+        assertEquals(Duration.ofSeconds(30), s.lectronz().pollInterval());
+        assertEquals(Duration.ofMinutes(15), s.lectronz().reconcileInterval());
+        assertEquals(50, s.lectronz().pageSize());
+    }
+
+    @Test
+    void malformedValuesAreNamedWithWhatWasWrong() throws Exception {
+        Map<String, String> props = shipped(Map.of("kafka.bootstrap-servers", "k:9092", "lectronz.api-token", "t",
+                "alephee.api-key", "k", "alephee.account-id", "1", "lectronz.poll-interval", "soon",
+                "alephee.body-format", "xml", "bridge.outbound.concurrency", "0", "lectronz.base-url", "ftp://x"));
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+                () -> BridgeSettings.load("prod", props::get));
+        String m = e.getMessage();
+        assertTrue(m.contains("LECTRONZ_POLL_INTERVAL") && m.contains("'soon'"), m);
+        assertTrue(m.contains("ALEPHEE_BODY_FORMAT must be one of json, multipart"), m);
+        assertTrue(m.contains("BRIDGE_OUTBOUND_CONCURRENCY must be between 1"), m);
+        assertTrue(m.contains("LECTRONZ_BASE_URL must be an http(s) URL"), m);
+        assertEquals(4, e.invalid().size());
+    }
+
+    @Test
+    void secretsNeverAppearInToString() throws Exception {
+        Map<String, String> props = shipped(Map.of("kafka.bootstrap-servers", "k:9092",
+                "lectronz.api-token", "very-secret-token", "alephee.api-key", "very-secret-key", "alephee.account-id", "1"));
+        String text = BridgeSettings.load("prod", props::get).toString();
+        assertTrue(!text.contains("very-secret"), text);
+    }
+
+    @Test
+    void envNamesFollowCamelsMapping() {
+        assertEquals("LECTRONZ_API_TOKEN", BridgeSettings.envName("lectronz.api-token"));
+        assertEquals("BRIDGE_ATTACHMENT_MAX_BYTES", BridgeSettings.envName("bridge.attachment.max-bytes"));
+    }
+}
