@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.marketplacebridge.config.BridgeSettings;
 import io.marketplacebridge.config.InvalidSettingsException;
+import io.marketplacebridge.demo.DemoHelpdeskRoute;
 import io.marketplacebridge.http.RetryAfter;
 import io.marketplacebridge.inbound.InboundBeans;
 import io.marketplacebridge.kafka.KafkaClients;
@@ -75,6 +76,9 @@ public class BridgeConfiguration implements CamelConfiguration {
 
         InboundBeans.bind(context, settings, clients, topics);
         OutboundBeans.bind(context, settings, clients, topics);
+        if (Boolean.parseBoolean(pc.resolveProperty("bridge.demo-helpdesk.enabled").orElse("false"))) {
+            context.addRoutes(new DemoHelpdeskRoute(settings));
+        }
         context.addStartupListener(new StartupBanner(settings, dev));
     }
 }

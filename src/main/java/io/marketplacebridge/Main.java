@@ -48,8 +48,7 @@ public final class Main {
             code = 2;
         }
         if (BridgeConfiguration.startupFailure() != null) {
-            System.err.println(BridgeConfiguration.startupFailure());
-            code = 2;
+            code = 2; // already logged, naming every bad setting
         }
         System.exit(code);
     }
