@@ -3,6 +3,8 @@ package io.marketplacebridge.outbound;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -170,8 +172,7 @@ public final class CommandDelivery {
                 if (n.hasNonNull("Message")) {
                     words = n.get("Message").asText();
                 } else if (n.hasNonNull("errors")) {
-                    JsonNode e = n.get("errors");
-                    words = e.isTextual() ? e.asText() : e.isArray() && e.size() == 1 && e.get(0).isTextual() ? e.get(0).asText() : e.toString();
+                    words = flatten(n.get("errors"));
                 } else if (n.isTextual()) {
                     words = n.asText();
                 }
@@ -183,6 +184,21 @@ public final class CommandDelivery {
             words = remoteName + " refused the message with HTTP " + status;
         }
         return words.length() > 1000 ? words.substring(0, 1000) + "…" : words;
+    }
+
+    /** Lectronz errors as words: {@code {"type": ["must be ..."]}} becomes {@code type: must be ...}. */
+    private static String flatten(JsonNode errors) {
+        if (errors.isObject()) {
+            List<String> parts = new ArrayList<>();
+            errors.fields().forEachRemaining(e -> parts.add(e.getKey() + ": " + flatten(e.getValue())));
+            return String.join("; ", parts);
+        }
+        if (errors.isArray()) {
+            List<String> parts = new ArrayList<>();
+            errors.forEach(e -> parts.add(flatten(e)));
+            return String.join(", ", parts);
+        }
+        return errors.asText();
     }
 
     static JsonNode remote(String body) {
