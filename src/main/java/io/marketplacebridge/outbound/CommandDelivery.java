@@ -129,15 +129,15 @@ public final class CommandDelivery {
                 ex.setProperty(QUERY, finalQuery);
             }
         });
-        int attempts = 1 + exchange.getIn().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        int attempts = 1 + exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
         Exception failure = exchange.getException();
         String remoteName = command.channel() == Channel.ALEPHEE ? "Alephee" : "Lectronz";
         if (failure == null) {
             if (command.channel() == Channel.ALEPHEE) {
-                gate.observe(exchange.getIn().getHeaders());
+                gate.observe(exchange.getMessage().getHeaders());
             }
-            Integer status = exchange.getIn().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-            return result.done(Status.DELIVERED, null, null, status, remote(exchange.getIn().getBody(String.class)), attempts);
+            Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+            return result.done(Status.DELIVERED, null, null, status, remote(exchange.getMessage().getBody(String.class)), attempts);
         }
         if (failure instanceof HttpOperationFailedException http) {
             if (command.channel() == Channel.ALEPHEE) {

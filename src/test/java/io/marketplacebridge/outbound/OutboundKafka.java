@@ -1,0 +1,189 @@
+package io.marketplacebridge.outbound;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.marketplacebridge.sandbox.Sandbox;
+import io.marketplacebridge.sandbox.SandboxOptions;
+import io.marketplacebridge.testing.EmbeddedKafkaExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+
+/**
+ * Test side of the outbound topics: unique topic names, a producer of commands and read_committed readers
+ * of results and dead letters, plus the bridge properties pointing at them and at a sandbox.
+ */
+final class OutboundKafka implements AutoCloseable {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final String prefix = "ob-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+    final String commands = prefix + "commands";
+    final String results = prefix + "results";
+    final String dlq = prefix + "dlq";
+    final String state = prefix + "state";
+    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaConsumer<String, byte[]> resultReader;
+    private final KafkaConsumer<String, byte[]> dlqReader;
+    private final List<ConsumerRecord<String, byte[]>> resultRecords = new ArrayList<>();
+    private final List<ConsumerRecord<String, byte[]>> dlqRecords = new ArrayList<>();
+
+    OutboundKafka() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", EmbeddedKafkaExtension.bootstrapServers());
+        p.put("linger.ms", "5");
+        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        resultReader = reader();
+        dlqReader = reader();
+    }
+
+    private static KafkaConsumer<String, byte[]> reader() {
+        Properties c = new Properties();
+        c.put("bootstrap.servers", EmbeddedKafkaExtension.bootstrapServers());
+        c.put("isolation.level", "read_committed");
+        c.put("enable.auto.commit", "false");
+        c.put("allow.auto.create.topics", "false");
+        return new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Bridge properties: outbound only, these topics, the sandbox, fast retries. */
+    Map<String, String> bridgeProperties(Sandbox sandbox) {
+        Map<String, String> m = new HashMap<>();
+        m.put("kafka.bootstrap-servers", EmbeddedKafkaExtension.bootstrapServers());
+        m.put("kafka.topic.partitions", "3");
+        m.put("bridge.inbound.enabled", "false");
+        m.put("bridge.outbound.enabled", "true");
+        m.put("lectronz.base-url", sandbox.lectronzBaseUrl());
+        m.put("lectronz.api-token", SandboxOptions.DEFAULT_LECTRONZ_TOKEN);
+        m.put("alephee.base-url", sandbox.alepheeBaseUrl());
+        m.put("alephee.api-key", SandboxOptions.DEFAULT_ALEPHEE_API_KEY);
+        m.put("alephee.account-id", SandboxOptions.DEFAULT_ALEPHEE_ACCOUNT_ID);
+        m.put("bridge.topic.customer-messages", prefix + "in.customer");
+        m.put("bridge.topic.seller-messages", prefix + "in.seller");
+        m.put("bridge.topic.refund-messages", prefix + "in.refund");
+        m.put("bridge.topic.outbound", commands);
+        m.put("bridge.topic.results", results);
+        m.put("bridge.topic.dlq", dlq);
+        m.put("bridge.topic.state", state);
+        m.put("bridge.outbound.group-id", prefix + "group");
+        m.put("bridge.http.max-retries", "3");
+        m.put("bridge.http.retry-delay", "100");
+        m.put("bridge.http.max-retry-delay", "1000");
+        return m;
+    }
+
+    /** Waits until the bridge has created its topics. */
+    void awaitTopics() {
+        for (String t : List.of(commands, results, dlq, state)) {
+            Awaitility.await("topic " + t).atMost(Duration.ofSeconds(60)).until(() -> !resultReader.partitionsFor(t).isEmpty());
+        }
+    }
+
+    RecordMetadataView send(String key, String value, String... headers) {
+        return send(key, value == null ? null : value.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    /** Sends a command; headers as name, value pairs. Returns where it landed. */
+    RecordMetadataView send(String key, byte[] value, String... headers) {
+        RecordHeaders h = new RecordHeaders();
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            h.add(headers[i], headers[i + 1].getBytes(StandardCharsets.UTF_8));
+        }
+        try {
+            var md = producer.send(new ProducerRecord<>(commands, null, key, value, h)).get();
+            return new RecordMetadataView(md.partition(), md.offset());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    record RecordMetadataView(int partition, long offset) {
+        String defaultId(String topic) {
+            return topic + "-" + partition + "-" + offset;
+        }
+    }
+
+    /** Every committed result so far (waits until at least {@code n}). */
+    synchronized List<ConsumerRecord<String, byte[]>> results(int n, Duration atMost) {
+        drainUntil(resultReader, results, resultRecords, n, atMost);
+        return List.copyOf(resultRecords);
+    }
+
+    synchronized List<ConsumerRecord<String, byte[]>> deadLetters(int n, Duration atMost) {
+        drainUntil(dlqReader, dlq, dlqRecords, n, atMost);
+        return List.copyOf(dlqRecords);
+    }
+
+    /** The result whose source is the given record, waiting for it. */
+    JsonNode resultFor(RecordMetadataView sent) {
+        Awaitility.await("result for " + sent).atMost(Duration.ofSeconds(60)).until(() -> find(sent) != null);
+        return find(sent);
+    }
+
+    private synchronized JsonNode find(RecordMetadataView sent) {
+        drainUntil(resultReader, results, resultRecords, 0, Duration.ZERO);
+        for (ConsumerRecord<String, byte[]> r : resultRecords) {
+            JsonNode n = json(r.value());
+            if (n.get("source").get("partition").asInt() == sent.partition() && n.get("source").get("offset").asLong() == sent.offset()) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    static JsonNode json(byte[] value) {
+        try {
+            return JSON.readTree(value);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String header(ConsumerRecord<?, ?> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static void drainUntil(KafkaConsumer<String, byte[]> reader, String topic, List<ConsumerRecord<String, byte[]>> into,
+                                   int n, Duration atMost) {
+        if (reader.assignment().isEmpty()) {
+            List<TopicPartition> parts = new ArrayList<>();
+            Awaitility.await("topic " + topic).atMost(Duration.ofSeconds(60))
+                    .until(() -> !reader.partitionsFor(topic).isEmpty());
+            reader.partitionsFor(topic).forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
+            reader.assign(parts);
+            reader.seekToBeginning(parts);
+        }
+        long deadline = System.nanoTime() + atMost.toNanos();
+        do {
+            reader.poll(Duration.ofMillis(200)).forEach(into::add);
+        } while (into.size() < n && System.nanoTime() < deadline);
+        if (into.size() < n) {
+            throw new AssertionError("expected at least " + n + " records on " + topic + ", got " + into.size());
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        resultReader.close();
+        dlqReader.close();
+    }
+}
