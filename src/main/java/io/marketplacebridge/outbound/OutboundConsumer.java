@@ -52,6 +52,11 @@ public final class OutboundConsumer extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(OutboundConsumer.class);
     /** A batch stops taking new commands after this long, so the consumer stays in its group. */
     static final Duration BATCH_DEADLINE = Duration.ofSeconds(30);
+    /**
+     * Our transactions only span the commit of a finished batch (sends + offsets), so a short timeout is
+     * plenty, and a transaction left open by a killed instance blocks readers for at most this long.
+     */
+    static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(15);
     /** Larger DLQ copies would exceed the broker's default record size and block the stream. */
     static final int MAX_DLQ_VALUE_BYTES = 1_000_000;
 
@@ -169,7 +174,7 @@ public final class OutboundConsumer extends ServiceSupport {
     private void consumeUntilError() {
         String transactionalId = "marketplace-bridge-outbound-" + UUID.randomUUID();
         try (KafkaConsumer<String, byte[]> c = clients.consumer("marketplace-bridge-outbound", groupId);
-             KafkaProducer<String, byte[]> producer = clients.transactionalProducer("marketplace-bridge-outbound-results", transactionalId)) {
+             KafkaProducer<String, byte[]> producer = clients.transactionalProducer("marketplace-bridge-outbound-results", transactionalId, TRANSACTION_TIMEOUT)) {
             consumer = c;
             if (stopping) {
                 return;

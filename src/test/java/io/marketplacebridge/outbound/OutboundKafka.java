@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.marketplacebridge.sandbox.Sandbox;
 import io.marketplacebridge.sandbox.SandboxOptions;
 import io.marketplacebridge.testing.EmbeddedKafkaExtension;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -93,6 +94,16 @@ final class OutboundKafka implements AutoCloseable {
     void awaitTopics() {
         for (String t : List.of(commands, results, dlq, state)) {
             Awaitility.await("topic " + t).atMost(Duration.ofSeconds(60)).until(() -> !resultReader.partitionsFor(t).isEmpty());
+        }
+    }
+
+    /** How many command records the bridge's consumer group has committed (sum of committed offsets). */
+    long committedCommands() throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", EmbeddedKafkaExtension.bootstrapServers());
+        try (Admin admin = Admin.create(p)) {
+            return admin.listConsumerGroupOffsets(prefix + "group").partitionsToOffsetAndMetadata().get().values().stream()
+                    .filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum();
         }
     }
 
