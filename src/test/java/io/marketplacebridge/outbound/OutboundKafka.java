@@ -31,22 +31,22 @@ import org.awaitility.Awaitility;
  * Test side of the outbound topics: unique topic names, a producer of commands and read_committed readers
  * of results and dead letters, plus the bridge properties pointing at them and at a sandbox.
  */
-final class OutboundKafka implements AutoCloseable {
+public final class OutboundKafka implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final String prefix = "ob-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-    final String commands = prefix + "commands";
-    final String results = prefix + "results";
-    final String dlq = prefix + "dlq";
-    final String state = prefix + "state";
+    public final String prefix = "ob-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+    public final String commands = prefix + "commands";
+    public final String results = prefix + "results";
+    public final String dlq = prefix + "dlq";
+    public final String state = prefix + "state";
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> resultReader;
     private final KafkaConsumer<String, byte[]> dlqReader;
     private final List<ConsumerRecord<String, byte[]>> resultRecords = new ArrayList<>();
     private final List<ConsumerRecord<String, byte[]>> dlqRecords = new ArrayList<>();
 
-    OutboundKafka() {
+    public OutboundKafka() {
         Properties p = new Properties();
         p.put("bootstrap.servers", EmbeddedKafkaExtension.bootstrapServers());
         p.put("linger.ms", "5");
@@ -65,7 +65,7 @@ final class OutboundKafka implements AutoCloseable {
     }
 
     /** Bridge properties: outbound only, these topics, the sandbox, fast retries. */
-    Map<String, String> bridgeProperties(Sandbox sandbox) {
+    public Map<String, String> bridgeProperties(Sandbox sandbox) {
         Map<String, String> m = new HashMap<>();
         m.put("kafka.bootstrap-servers", EmbeddedKafkaExtension.bootstrapServers());
         m.put("kafka.topic.partitions", "3");
@@ -91,14 +91,14 @@ final class OutboundKafka implements AutoCloseable {
     }
 
     /** Waits until the bridge has created its topics. */
-    void awaitTopics() {
+    public void awaitTopics() {
         for (String t : List.of(commands, results, dlq, state)) {
             Awaitility.await("topic " + t).atMost(Duration.ofSeconds(60)).until(() -> !resultReader.partitionsFor(t).isEmpty());
         }
     }
 
     /** How many command records the bridge's consumer group has committed (sum of committed offsets). */
-    long committedCommands() throws Exception {
+    public long committedCommands() throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", EmbeddedKafkaExtension.bootstrapServers());
         try (Admin admin = Admin.create(p)) {
@@ -107,12 +107,12 @@ final class OutboundKafka implements AutoCloseable {
         }
     }
 
-    RecordMetadataView send(String key, String value, String... headers) {
+    public RecordMetadataView send(String key, String value, String... headers) {
         return send(key, value == null ? null : value.getBytes(StandardCharsets.UTF_8), headers);
     }
 
     /** Sends a command; headers as name, value pairs. Returns where it landed. */
-    RecordMetadataView send(String key, byte[] value, String... headers) {
+    public RecordMetadataView send(String key, byte[] value, String... headers) {
         RecordHeaders h = new RecordHeaders();
         for (int i = 0; i + 1 < headers.length; i += 2) {
             h.add(headers[i], headers[i + 1].getBytes(StandardCharsets.UTF_8));
@@ -125,25 +125,34 @@ final class OutboundKafka implements AutoCloseable {
         }
     }
 
-    record RecordMetadataView(int partition, long offset) {
-        String defaultId(String topic) {
+    /** Sends without waiting (bulk loads); call {@link #flush()} after. */
+    public void sendNoWait(String key, String value) {
+        producer.send(new ProducerRecord<>(commands, key, value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
+    public record RecordMetadataView(int partition, long offset) {
+        public String defaultId(String topic) {
             return topic + "-" + partition + "-" + offset;
         }
     }
 
     /** Every committed result so far (waits until at least {@code n}). */
-    synchronized List<ConsumerRecord<String, byte[]>> results(int n, Duration atMost) {
+    public synchronized List<ConsumerRecord<String, byte[]>> results(int n, Duration atMost) {
         drainUntil(resultReader, results, resultRecords, n, atMost);
         return List.copyOf(resultRecords);
     }
 
-    synchronized List<ConsumerRecord<String, byte[]>> deadLetters(int n, Duration atMost) {
+    public synchronized List<ConsumerRecord<String, byte[]>> deadLetters(int n, Duration atMost) {
         drainUntil(dlqReader, dlq, dlqRecords, n, atMost);
         return List.copyOf(dlqRecords);
     }
 
     /** The result whose source is the given record, waiting for it. */
-    JsonNode resultFor(RecordMetadataView sent) {
+    public JsonNode resultFor(RecordMetadataView sent) {
         Awaitility.await("result for " + sent).atMost(Duration.ofSeconds(60)).until(() -> find(sent) != null);
         return find(sent);
     }
@@ -159,7 +168,7 @@ final class OutboundKafka implements AutoCloseable {
         return null;
     }
 
-    static JsonNode json(byte[] value) {
+    public static JsonNode json(byte[] value) {
         try {
             return JSON.readTree(value);
         } catch (Exception e) {
@@ -167,7 +176,7 @@ final class OutboundKafka implements AutoCloseable {
         }
     }
 
-    static String header(ConsumerRecord<?, ?> r, String name) {
+    public static String header(ConsumerRecord<?, ?> r, String name) {
         var h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
