@@ -10,12 +10,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.marketplacebridge.kafka.KafkaClients;
@@ -52,6 +53,8 @@ public final class OutboundConsumer extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(OutboundConsumer.class);
     /** A batch stops taking new commands after this long, so the consumer stays in its group. */
     static final Duration BATCH_DEADLINE = Duration.ofSeconds(30);
+    /** While a batch runs, its finished commands are committed this often, so results flow steadily. */
+    static final Duration COMMIT_INTERVAL = Duration.ofMillis(500);
     /**
      * Our transactions only span the commit of a finished batch (sends + offsets), so a short timeout is
      * plenty, and a transaction left open by a killed instance blocks readers for at most this long.
@@ -114,7 +117,9 @@ public final class OutboundConsumer extends ServiceSupport {
         if (thread != null) {
             thread.join(Duration.ofSeconds(20).toMillis());
         }
-        workers.shutdownNow();
+        if (workers != null) {
+            workers.shutdownNow();
+        }
         deliveredIds.close();
     }
 
@@ -173,12 +178,14 @@ public final class OutboundConsumer extends ServiceSupport {
     /** One consumer-group session with one transactional producer; throws on any Kafka trouble. */
     private void consumeUntilError() {
         String transactionalId = "marketplace-bridge-outbound-" + UUID.randomUUID();
-        try (KafkaConsumer<String, byte[]> c = clients.consumer("marketplace-bridge-outbound", groupId);
-             KafkaProducer<String, byte[]> producer = clients.transactionalProducer("marketplace-bridge-outbound-results", transactionalId, TRANSACTION_TIMEOUT)) {
-            consumer = c;
+        KafkaConsumer<String, byte[]> c = clients.consumer("marketplace-bridge-outbound", groupId);
+        KafkaProducer<String, byte[]> producer = null;
+        consumer = c;
+        try {
             if (stopping) {
                 return;
             }
+            producer = clients.transactionalProducer("marketplace-bridge-outbound-results", transactionalId, TRANSACTION_TIMEOUT);
             producer.initTransactions();
             c.subscribe(List.of(commandTopic));
             LOG.info("Outbound: consuming {} as group {} (results to {}, dead letters to {})", commandTopic, groupId, resultTopic, dlqTopic);
@@ -187,16 +194,24 @@ public final class OutboundConsumer extends ServiceSupport {
                 if (records.isEmpty()) {
                     continue;
                 }
-                Map<ConsumerRecord<String, byte[]>, CommandResult> results = process(records);
-                commit(c, producer, records, results);
+                processAndCommit(c, producer, records);
             }
         } finally {
             consumer = null;
+            // bounded: with Kafka down, an unbounded close would hang this thread
+            if (producer != null) {
+                producer.close(Duration.ofSeconds(5));
+            }
+            c.close(Duration.ofSeconds(5));
         }
     }
 
-    /** Runs the batch's key chains in parallel; returns the results of the commands that completed. */
-    Map<ConsumerRecord<String, byte[]>, CommandResult> process(ConsumerRecords<String, byte[]> records) {
+    /**
+     * Runs the batch's key chains in parallel and, about every {@link #COMMIT_INTERVAL} while they run and once at
+     * the end, commits the results finished so far; finally rewinds to the first command left unfinished.
+     */
+    private void processAndCommit(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer,
+                                  ConsumerRecords<String, byte[]> records) {
         Map<String, List<ConsumerRecord<String, byte[]>>> chains = new LinkedHashMap<>();
         int unkeyed = 0;
         for (ConsumerRecord<String, byte[]> r : records) {
@@ -206,85 +221,126 @@ public final class OutboundConsumer extends ServiceSupport {
         Map<ConsumerRecord<String, byte[]>, CommandResult> results = new ConcurrentHashMap<>();
         Set<String> deliveredInBatch = ConcurrentHashMap.newKeySet();
         long deadline = System.nanoTime() + BATCH_DEADLINE.toNanos();
-        List<Future<?>> running = new ArrayList<>(chains.size());
+        CountDownLatch finished = new CountDownLatch(chains.size());
+        AtomicBoolean abandoned = new AtomicBoolean();
         for (List<ConsumerRecord<String, byte[]>> chain : chains.values()) {
-            running.add(workers.submit(() -> {
-                for (ConsumerRecord<String, byte[]> r : chain) {
-                    if (stopping || System.nanoTime() > deadline) {
-                        return;
-                    }
-                    CommandResult result = delivery.deliver(r, id -> deliveredIds.contains(id) || deliveredInBatch.contains(id));
-                    if (result == null) {
-                        return; // stopping: the rest of this chain waits for the next owner
-                    }
-                    if (result.status() == Status.DELIVERED) {
-                        deliveredInBatch.add(result.commandId());
-                    }
-                    results.put(r, result);
+            workers.execute(() -> {
+                try {
+                    runChain(chain, deadline, abandoned, results, deliveredInBatch);
+                } catch (RuntimeException e) {
+                    LOG.error("Outbound: unexpected failure while delivering a command", e);
+                } finally {
+                    finished.countDown();
                 }
-            }));
+            });
         }
-        for (Future<?> f : running) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
+        Map<TopicPartition, Integer> committed = new HashMap<>();
+        try {
+            while (!finished.await(COMMIT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
+                commitFinished(c, producer, records, results, committed);
+            }
+            commitFinished(c, producer, records, results, committed);
+        } catch (InterruptedException | RuntimeException e) {
+            // the next session redoes this batch: let no chain of it run on beside the next one (key order)
+            abandoned.set(true);
+            awaitQuietly(finished);
+            if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
                 throw new WakeupException();
-            } catch (ExecutionException e) {
-                LOG.error("Outbound: unexpected failure while delivering a command", e.getCause());
+            }
+            throw (RuntimeException) e;
+        }
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<String, byte[]>> list = records.records(tp);
+            int next = committed.getOrDefault(tp, 0);
+            if (next < list.size()) {
+                c.seek(tp, list.get(next).offset()); // left unfinished (stopping or deadline): next poll again
             }
         }
-        return results;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void runChain(List<ConsumerRecord<String, byte[]>> chain, long deadline, AtomicBoolean abandoned,
+                          Map<ConsumerRecord<String, byte[]>, CommandResult> results, Set<String> deliveredInBatch) {
+        for (ConsumerRecord<String, byte[]> r : chain) {
+            if (stopping || abandoned.get() || System.nanoTime() > deadline) {
+                return;
+            }
+            CommandResult result = delivery.deliver(r, id -> deliveredIds.contains(id) || deliveredInBatch.contains(id));
+            if (result == null) {
+                return; // stopping: the rest of this chain waits for the next owner
+            }
+            if (result.status() == Status.DELIVERED) {
+                deliveredInBatch.add(result.commandId());
+            }
+            results.put(r, result);
+        }
     }
 
     /**
-     * Commits, per partition, the results of the commands up to the first one without a result, together
-     * with the offset after it; then rewinds to that first unfinished command.
+     * Commits, per partition, the results of the commands from the last commit up to the first one without a
+     * result, with the offset after it, in one transaction. {@code committed} holds per partition the index
+     * of the first record not yet committed.
      */
-    private void commit(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer,
-                        ConsumerRecords<String, byte[]> records, Map<ConsumerRecord<String, byte[]>, CommandResult> results) {
+    private void commitFinished(KafkaConsumer<String, byte[]> c, KafkaProducer<String, byte[]> producer,
+                                ConsumerRecords<String, byte[]> records, Map<ConsumerRecord<String, byte[]>, CommandResult> results,
+                                Map<TopicPartition, Integer> committed) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        Map<TopicPartition, Long> rewind = new HashMap<>();
+        Map<TopicPartition, Integer> next = new HashMap<>();
         List<ConsumerRecord<String, byte[]>> done = new ArrayList<>();
         for (TopicPartition tp : records.partitions()) {
-            for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
-                if (!results.containsKey(r)) {
-                    rewind.put(tp, r.offset());
-                    break;
-                }
-                done.add(r);
-                offsets.put(tp, new OffsetAndMetadata(r.offset() + 1));
+            List<ConsumerRecord<String, byte[]>> list = records.records(tp);
+            int i = committed.getOrDefault(tp, 0);
+            while (i < list.size() && results.containsKey(list.get(i))) {
+                done.add(list.get(i));
+                offsets.put(tp, new OffsetAndMetadata(list.get(i).offset() + 1));
+                i++;
             }
+            next.put(tp, i);
+        }
+        if (done.isEmpty()) {
+            return;
         }
         List<String> delivered = new ArrayList<>();
-        if (!done.isEmpty()) {
-            try {
-                producer.beginTransaction();
-                for (ConsumerRecord<String, byte[]> r : done) {
-                    CommandResult result = results.get(r);
-                    producer.send(resultRecord(r, result));
-                    if (result.deadLetter()) {
-                        producer.send(deadLetter(r, result));
-                    }
-                    if (result.status() == Status.DELIVERED && !result.commandId().equals(defaultId(r))) {
-                        producer.send(new ProducerRecord<>(stateTopic, DeliveredIds.key(result.commandId()),
-                                result.toBytes()));
-                        delivered.add(result.commandId());
-                    }
+        try {
+            producer.beginTransaction();
+            for (ConsumerRecord<String, byte[]> r : done) {
+                CommandResult result = results.get(r);
+                producer.send(resultRecord(r, result));
+                if (result.deadLetter()) {
+                    producer.send(deadLetter(r, result));
                 }
-                producer.sendOffsetsToTransaction(offsets, c.groupMetadata());
-                producer.commitTransaction();
-            } catch (RuntimeException e) {
-                try {
-                    producer.abortTransaction();
-                } catch (RuntimeException ignored) {
-                    // the session is being replaced anyway
+                if (result.status() == Status.DELIVERED && !result.commandId().equals(defaultId(r))) {
+                    producer.send(new ProducerRecord<>(stateTopic, DeliveredIds.key(result.commandId()), result.toBytes()));
+                    delivered.add(result.commandId());
                 }
-                throw e;
             }
-            delivered.forEach(deliveredIds::add);
+            producer.sendOffsetsToTransaction(offsets, c.groupMetadata());
+            producer.commitTransaction();
+        } catch (RuntimeException e) {
+            try {
+                producer.abortTransaction();
+            } catch (RuntimeException ignored) {
+                // the session is being replaced anyway
+            }
+            throw e;
         }
-        rewind.forEach(c::seek);
+        committed.putAll(next);
+        delivered.forEach(deliveredIds::add);
     }
 
     static String defaultId(ConsumerRecord<?, ?> r) {

@@ -46,18 +46,25 @@ public final class OutboundKafka implements AutoCloseable {
     private final List<ConsumerRecord<String, byte[]>> resultRecords = new ArrayList<>();
     private final List<ConsumerRecord<String, byte[]>> dlqRecords = new ArrayList<>();
 
+    private final String bootstrap;
+
     public OutboundKafka() {
+        this(EmbeddedKafkaExtension.bootstrapServers());
+    }
+
+    public OutboundKafka(String bootstrap) {
+        this.bootstrap = bootstrap;
         Properties p = new Properties();
-        p.put("bootstrap.servers", EmbeddedKafkaExtension.bootstrapServers());
+        p.put("bootstrap.servers", bootstrap);
         p.put("linger.ms", "5");
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         resultReader = reader();
         dlqReader = reader();
     }
 
-    private static KafkaConsumer<String, byte[]> reader() {
+    private KafkaConsumer<String, byte[]> reader() {
         Properties c = new Properties();
-        c.put("bootstrap.servers", EmbeddedKafkaExtension.bootstrapServers());
+        c.put("bootstrap.servers", bootstrap);
         c.put("isolation.level", "read_committed");
         c.put("enable.auto.commit", "false");
         c.put("allow.auto.create.topics", "false");
@@ -67,7 +74,7 @@ public final class OutboundKafka implements AutoCloseable {
     /** Bridge properties: outbound only, these topics, the sandbox, fast retries. */
     public Map<String, String> bridgeProperties(Sandbox sandbox) {
         Map<String, String> m = new HashMap<>();
-        m.put("kafka.bootstrap-servers", EmbeddedKafkaExtension.bootstrapServers());
+        m.put("kafka.bootstrap-servers", bootstrap);
         m.put("kafka.topic.partitions", "3");
         m.put("bridge.inbound.enabled", "false");
         m.put("bridge.outbound.enabled", "true");
@@ -100,7 +107,7 @@ public final class OutboundKafka implements AutoCloseable {
     /** How many command records the bridge's consumer group has committed (sum of committed offsets). */
     public long committedCommands() throws Exception {
         Properties p = new Properties();
-        p.put("bootstrap.servers", EmbeddedKafkaExtension.bootstrapServers());
+        p.put("bootstrap.servers", bootstrap);
         try (Admin admin = Admin.create(p)) {
             return admin.listConsumerGroupOffsets(prefix + "group").partitionsToOffsetAndMetadata().get().values().stream()
                     .filter(java.util.Objects::nonNull).mapToLong(o -> o.offset()).sum();

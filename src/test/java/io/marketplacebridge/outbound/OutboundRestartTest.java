@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** Multipart bodies, and ids delivered before a restart stay delivered after it. */
 @ExtendWith(EmbeddedKafkaExtension.class)
-class OutboundRestartIT {
+class OutboundRestartTest {
 
     @Test
     void multipartDeliveryAndDuplicateAcrossRestart() throws Exception {

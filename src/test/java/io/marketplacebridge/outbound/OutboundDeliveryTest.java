@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** The whole bridge (outbound half) against the real broker and the sandbox, json body format. */
 @ExtendWith(EmbeddedKafkaExtension.class)
-class OutboundDeliveryIT {
+class OutboundDeliveryTest {
 
     private static Sandbox sandbox;
     private static OutboundKafka kafka;

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** kill -9 twice while commands stream through: every command record still gets exactly one result. */
 @ExtendWith(EmbeddedKafkaExtension.class)
-class OutboundKillIT {
+class OutboundKillTest {
 
     private static final int COMMANDS = 300;
 
@@ -54,7 +54,7 @@ class OutboundKillIT {
                 sandbox.alepheeMessages().forEach(m -> sends.merge(m.orderId(), 1L, Long::sum));
                 assertEquals(COMMANDS, sends.size(), "every command reached the remote");
                 long twice = sends.values().stream().filter(n -> n > 1).count();
-                System.out.println("OutboundKillIT: " + COMMANDS + " commands, 2 x kill -9, sent more than once to the sandbox: " + twice);
+                System.out.println("OutboundKillTest: " + COMMANDS + " commands, 2 x kill -9, sent more than once to the sandbox: " + twice);
             } finally {
                 bridge.close();
             }
