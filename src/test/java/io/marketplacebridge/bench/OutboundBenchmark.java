@@ -12,14 +12,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.marketplacebridge.outbound.KillScenario;
 import io.marketplacebridge.outbound.OutboundKafka;
 import io.marketplacebridge.sandbox.AlepheeMessage;
 import io.marketplacebridge.sandbox.Sandbox;
 import io.marketplacebridge.sandbox.SandboxOptions;
-import io.marketplacebridge.testing.BridgeProcess;
 import io.marketplacebridge.testing.BridgeRunner;
 import io.marketplacebridge.testing.EmbeddedKafkaExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -201,40 +199,12 @@ public final class OutboundBenchmark {
         return p;
     }
 
-    /** kill -9 twice while 500 commands stream through; counts results per command and double sends. */
+    /** kill -9 twice while the commands stream through; counts results per command and double sends. */
     static String killTwice(int count) throws Exception {
-        try (Sandbox sandbox = Sandbox.start(SandboxOptions.defaults(0).withSeedMessages(0).withLatency(LATENCY).withAlepheeRateLimit(0));
-             OutboundKafka kafka = new OutboundKafka()) {
-            Map<String, String> props = kafka.bridgeProperties(sandbox);
-            props.put("bridge.outbound.concurrency", "4");
-            BridgeProcess bridge = BridgeProcess.start(props).awaitStarted();
-            try {
-                kafka.awaitTopics();
-                for (int i = 0; i < count; i++) {
-                    kafka.sendNoWait("k" + (i % 50), "{\"channel\":\"alephee\",\"orderId\":" + (3_000_000 + i) + ",\"content\":\"r" + i + "\"}");
-                }
-                kafka.flush();
-                for (int threshold : new int[] {count / 5, count / 2}) {
-                    kafka.results(threshold, Duration.ofMinutes(2));
-                    bridge.kill9();
-                    bridge = BridgeProcess.start(props).awaitStarted();
-                }
-                kafka.results(count, Duration.ofMinutes(3));
-                Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> kafka.committedCommands() == count);
-                List<ConsumerRecord<String, byte[]>> all = kafka.results(count, Duration.ofSeconds(1));
-                Map<String, Long> perSource = all.stream().map(r -> OutboundKafka.json(r.value()).get("source"))
-                        .collect(Collectors.groupingBy(JsonNode::toString, Collectors.counting()));
-                long withOne = perSource.values().stream().filter(n -> n == 1).count();
-                Map<Long, Long> sends = new HashMap<>();
-                sandbox.alepheeMessages().forEach(m -> sends.merge(m.orderId(), 1L, Long::sum));
-                long twice = sends.values().stream().filter(n -> n > 1).count();
-                return String.format("kill -9 twice during %d commands: %d results, %d commands with exactly one result, "
-                                + "%d with more than one, %d without; %d commands sent more than once to the sandbox (%d sends in all)",
-                        count, all.size(), withOne, perSource.values().stream().filter(n -> n > 1).count(), count - perSource.size(),
-                        twice, sends.values().stream().mapToLong(Long::longValue).sum());
-            } finally {
-                bridge.close();
-            }
-        }
+        KillScenario.Outcome o = KillScenario.run(count, 50, LATENCY);
+        return String.format("kill -9 twice during %d commands: %d results, %d commands with exactly one result, "
+                        + "%d with more than one, %d without; %d commands sent more than once to the sandbox (%d sends in all)",
+                count, o.results().size(), o.withExactlyOneResult(), o.withSeveralResults(), count - o.resultsPerSource().size(),
+                o.sentMoreThanOnce(), o.sends());
     }
 }
