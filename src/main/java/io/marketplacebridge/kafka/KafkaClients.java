@@ -70,6 +70,11 @@ public final class KafkaClients {
 
     /** A read_committed consumer that never commits by itself. */
     public KafkaConsumer<String, byte[]> consumer(String clientId, String groupId) {
+        return consumer(clientId, groupId, Map.of());
+    }
+
+    /** A read_committed consumer that never commits by itself, with consumer properties of its own. */
+    public KafkaConsumer<String, byte[]> consumer(String clientId, String groupId, Map<String, Object> overrides) {
         Properties p = props(clientId);
         if (groupId != null) {
             p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -77,6 +82,7 @@ public final class KafkaClients {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.putAll(overrides);
         return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     }
 

@@ -23,6 +23,7 @@ import io.marketplacebridge.kafka.KafkaClients;
 import io.marketplacebridge.kafka.TopicInitializer;
 import io.marketplacebridge.outbound.CommandResult.Status;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -60,6 +61,14 @@ public final class OutboundConsumer extends ServiceSupport {
      * plenty, and a transaction left open by a killed instance blocks readers for at most this long.
      */
     static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * A killed instance's partitions move to the others once its session times out: 10 s instead of Kafka's 45 s.
+     * A polled batch is at most 500 commands; the batch deadline keeps us well inside max.poll.interval.ms.
+     */
+    static final Map<String, Object> CONSUMER_PROPERTIES = Map.of(
+            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000",
+            ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000",
+            ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
     /** Larger DLQ copies would exceed the broker's default record size and block the stream. */
     static final int MAX_DLQ_VALUE_BYTES = 1_000_000;
 
@@ -178,7 +187,7 @@ public final class OutboundConsumer extends ServiceSupport {
     /** One consumer-group session with one transactional producer; throws on any Kafka trouble. */
     private void consumeUntilError() {
         String transactionalId = "marketplace-bridge-outbound-" + UUID.randomUUID();
-        KafkaConsumer<String, byte[]> c = clients.consumer("marketplace-bridge-outbound", groupId);
+        KafkaConsumer<String, byte[]> c = clients.consumer("marketplace-bridge-outbound", groupId, CONSUMER_PROPERTIES);
         KafkaProducer<String, byte[]> producer = null;
         consumer = c;
         try {
@@ -218,22 +227,13 @@ public final class OutboundConsumer extends ServiceSupport {
             String chain = r.key() == null ? "\u0000unkeyed-" + unkeyed++ : r.partition() + "\u0000" + r.key();
             chains.computeIfAbsent(chain, k -> new ArrayList<>()).add(r);
         }
-        Map<ConsumerRecord<String, byte[]>, CommandResult> results = new ConcurrentHashMap<>();
-        Set<String> deliveredInBatch = ConcurrentHashMap.newKeySet();
-        long deadline = System.nanoTime() + BATCH_DEADLINE.toNanos();
-        CountDownLatch finished = new CountDownLatch(chains.size());
-        AtomicBoolean abandoned = new AtomicBoolean();
+        Batch batch = new Batch(System.nanoTime() + BATCH_DEADLINE.toNanos(), new CountDownLatch(records.count()));
         for (List<ConsumerRecord<String, byte[]>> chain : chains.values()) {
-            workers.execute(() -> {
-                try {
-                    runChain(chain, deadline, abandoned, results, deliveredInBatch);
-                } catch (RuntimeException e) {
-                    LOG.error("Outbound: unexpected failure while delivering a command", e);
-                } finally {
-                    finished.countDown();
-                }
-            });
+            submit(batch, chain, 0);
         }
+        Map<ConsumerRecord<String, byte[]>, CommandResult> results = batch.results();
+        CountDownLatch finished = batch.finished();
+        AtomicBoolean abandoned = batch.abandoned();
         Map<TopicPartition, Integer> committed = new HashMap<>();
         try {
             while (!finished.await(COMMIT_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -274,20 +274,56 @@ public final class OutboundConsumer extends ServiceSupport {
         }
     }
 
-    private void runChain(List<ConsumerRecord<String, byte[]>> chain, long deadline, AtomicBoolean abandoned,
-                          Map<ConsumerRecord<String, byte[]>, CommandResult> results, Set<String> deliveredInBatch) {
-        for (ConsumerRecord<String, byte[]> r : chain) {
-            if (stopping || abandoned.get() || System.nanoTime() > deadline) {
-                return;
+    /** One polled batch being delivered. */
+    private record Batch(long deadline, CountDownLatch finished, AtomicBoolean abandoned,
+                         Map<ConsumerRecord<String, byte[]>, CommandResult> results, Set<String> deliveredInBatch) {
+        Batch(long deadline, CountDownLatch finished) {
+            this(deadline, finished, new AtomicBoolean(), new ConcurrentHashMap<>(), ConcurrentHashMap.newKeySet());
+        }
+    }
+
+    /**
+     * Queues the command at {@code index} of a key chain; when it is done, the chain's next command goes to the
+     * back of the queue. So commands of one key run one after the other, and the batch as a whole progresses
+     * roughly in offset order, which lets the committed prefix of each partition advance steadily.
+     */
+    private void submit(Batch batch, List<ConsumerRecord<String, byte[]>> chain, int index) {
+        try {
+            workers.execute(() -> step(batch, chain, index));
+        } catch (RuntimeException rejected) { // the workers are shutting down
+            skip(batch, chain.size() - index);
+        }
+    }
+
+    private void step(Batch batch, List<ConsumerRecord<String, byte[]>> chain, int index) {
+        boolean goOn = false;
+        try {
+            if (!stopping && !batch.abandoned().get() && System.nanoTime() <= batch.deadline()) {
+                ConsumerRecord<String, byte[]> r = chain.get(index);
+                CommandResult result = delivery.deliver(r, id -> deliveredIds.contains(id) || batch.deliveredInBatch().contains(id));
+                if (result != null) { // null: stopping, the rest of this chain waits for the next owner
+                    if (result.status() == Status.DELIVERED) {
+                        batch.deliveredInBatch().add(result.commandId());
+                    }
+                    batch.results().put(r, result);
+                    goOn = true;
+                }
             }
-            CommandResult result = delivery.deliver(r, id -> deliveredIds.contains(id) || deliveredInBatch.contains(id));
-            if (result == null) {
-                return; // stopping: the rest of this chain waits for the next owner
-            }
-            if (result.status() == Status.DELIVERED) {
-                deliveredInBatch.add(result.commandId());
-            }
-            results.put(r, result);
+        } catch (RuntimeException e) {
+            LOG.error("Outbound: unexpected failure while delivering a command", e);
+        } finally {
+            batch.finished().countDown();
+        }
+        if (goOn && index + 1 < chain.size()) {
+            submit(batch, chain, index + 1);
+        } else {
+            skip(batch, chain.size() - index - 1);
+        }
+    }
+
+    private static void skip(Batch batch, int commands) {
+        for (int i = 0; i < commands; i++) {
+            batch.finished().countDown();
         }
     }
 

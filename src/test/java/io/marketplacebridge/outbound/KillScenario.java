@@ -50,9 +50,6 @@ public final class KillScenario {
              OutboundKafka kafka = new OutboundKafka()) {
             Map<String, String> props = kafka.bridgeProperties(sandbox);
             props.put("bridge.outbound.concurrency", "4");
-            // the killed member leaves the group only when its session times out (default 45 s)
-            props.put("kafka.client.session.timeout.ms", "6000");
-            props.put("kafka.client.heartbeat.interval.ms", "1500");
             BridgeProcess bridge = BridgeProcess.start(props).awaitStarted();
             try {
                 kafka.awaitTopics();
