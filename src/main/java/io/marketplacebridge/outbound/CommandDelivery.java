@@ -34,7 +34,7 @@ public final class CommandDelivery {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static final String LECTRONZ_SEND = "direct:lectronz-send";
-    static final String LECTRONZ_MARK_AS_READ = "direct:lectronz-mark-as-read";
+    static final String LECTRONZ_MARK_AS_READ = "direct:outbound-lectronz-mark-as-read";
     static final String ALEPHEE_SEND = "direct:alephee-send";
     /** Exchange properties the delivery routes read. */
     static final String PATH = "outboundPath";

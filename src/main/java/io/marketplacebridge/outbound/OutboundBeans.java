@@ -6,7 +6,6 @@ import io.marketplacebridge.config.BridgeSettings;
 import io.marketplacebridge.kafka.KafkaClients;
 import io.marketplacebridge.kafka.TopicInitializer;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.EventNotifierSupport;
@@ -22,14 +21,6 @@ public final class OutboundBeans {
 
     public static void bind(CamelContext context, BridgeSettings settings, KafkaClients clients, TopicInitializer topics) {
         PropertiesComponent pc = context.getPropertiesComponent();
-        // the delivery routes (routes/outbound-delivery.yaml) read these, so they exist even when outbound is off
-        pc.addOverrideProperty("bridge.outbound.http-connect-timeout-ms", String.valueOf(settings.httpConnectTimeout().toMillis()));
-        pc.addOverrideProperty("bridge.outbound.http-response-timeout-ms", String.valueOf(settings.httpResponseTimeout().toMillis()));
-        pc.addOverrideProperty("bridge.outbound.http-connections", String.valueOf(Math.max(20, settings.outboundConcurrency() * 2)));
-        // HttpClient 5.5+ would retry by itself and obey Retry-After (CAMEL-23345): retries belong to Camel
-        for (String scheme : new String[] {"http", "https"}) {
-            context.getComponent(scheme, HttpComponent.class).setAutomaticRetriesDisabled(true);
-        }
         if (!settings.outboundEnabled()) {
             return;
         }
