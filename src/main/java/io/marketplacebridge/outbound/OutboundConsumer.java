@@ -69,8 +69,8 @@ public final class OutboundConsumer extends ServiceSupport {
             ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000",
             ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000",
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
-    /** Larger DLQ copies would exceed the broker's default record size and block the stream. */
-    static final int MAX_DLQ_VALUE_BYTES = 1_000_000;
+    /** The DLQ topic is created to take 16 MiB records; a larger copy would block the stream, so it is cut. */
+    static final int MAX_DLQ_VALUE_BYTES = TopicInitializer.DLQ_MAX_MESSAGE_BYTES - 64 * 1024;
 
     private final KafkaClients clients;
     private final TopicInitializer topicInitializer;
