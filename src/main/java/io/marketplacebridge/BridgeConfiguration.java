@@ -49,9 +49,9 @@ public class BridgeConfiguration implements CamelConfiguration {
         // stops after the routes, so consumers close against a live broker
         context.addService(dev, true, true);
 
-        Map<String, Object> clientProps = new HashMap<>();
-        pc.loadProperties(k -> k.startsWith("kafka.client."))
-                .forEach((k, v) -> clientProps.put(k.toString().substring("kafka.client.".length()), v));
+        Map<Object, Object> clientProperties = new HashMap<>(pc.loadProperties(k -> k.startsWith("kafka.client.")));
+        clientProperties.putAll(System.getProperties());
+        Map<String, Object> clientProps = KafkaClients.extraProperties(clientProperties, System.getenv());
         KafkaClients clients = new KafkaClients(settings.kafkaBootstrapServers(), clientProps);
         TopicInitializer topics = new TopicInitializer(clients, settings);
         KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(clients);

@@ -30,6 +30,27 @@ public final class KafkaClients {
         this.common.put("bootstrap.servers", bootstrapServers);
     }
 
+    /**
+     * Extra client properties: {@code kafka.client.<name>} from the properties files or -D, and
+     * {@code KAFKA_CLIENT_<NAME>} from the environment ({@code KAFKA_CLIENT_SASL_JAAS_CONFIG} gives
+     * {@code sasl.jaas.config}); the environment wins, as it does for every other setting.
+     */
+    public static Map<String, Object> extraProperties(Map<?, ?> properties, Map<String, String> env) {
+        Map<String, Object> extra = new HashMap<>();
+        properties.forEach((k, v) -> {
+            String key = String.valueOf(k);
+            if (key.startsWith("kafka.client.") && v != null) {
+                extra.put(key.substring("kafka.client.".length()), String.valueOf(v));
+            }
+        });
+        env.forEach((k, v) -> {
+            if (k.startsWith("KAFKA_CLIENT_") && v != null) {
+                extra.put(k.substring("KAFKA_CLIENT_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.'), v);
+            }
+        });
+        return extra;
+    }
+
     public String bootstrapServers() {
         return bootstrapServers;
     }
