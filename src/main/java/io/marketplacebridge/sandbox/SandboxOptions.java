@@ -3,23 +3,152 @@ package io.marketplacebridge.sandbox;
 import java.time.Duration;
 import java.util.function.Function;
 
+import org.apache.camel.util.TimeUtils;
+
 /**
- * How the sandbox behaves. Built from {@code sandbox.*} settings (env SANDBOX_*) plus the credentials
- * it accepts. STUB: the sandbox issue completes this.
+ * How the sandbox behaves: the credentials it accepts, its demo data and the faults it injects at random.
+ * Built from {@code sandbox.*} settings (env {@code SANDBOX_*}) by {@link #fromSettings}; tests start from
+ * {@link #defaults(int)} and adjust with the {@code with*} methods.
+ *
+ * @param port              listening port, 0 = a free port
+ * @param lectronzToken     the bearer token Lectronz accepts
+ * @param alepheeApiKey     the {@code API_KEY} Alephee accepts
+ * @param alepheeAccountId  the {@code accountId} Alephee accepts
+ * @param seedMessages      Lectronz messages created at start ({@code sandbox.seed-messages})
+ * @param demoInterval      a new buyer message on a random seeded order every interval, zero = off
+ *                          ({@code sandbox.demo-interval})
+ * @param latency           added to every request ({@code sandbox.latency})
+ * @param errorRate         fraction of requests answered 500 ({@code sandbox.error-rate})
+ * @param rateLimitRate     fraction of requests answered 429 with Retry-After ({@code sandbox.rate-limit-rate})
+ * @param retryAfterSeconds the Retry-After of injected 429s ({@code sandbox.retry-after}, seconds)
+ * @param hangRate          fraction of requests that hang for {@code hangDuration} before answering
+ *                          ({@code sandbox.hang-rate})
+ * @param hangDuration      how long a hanging request hangs ({@code sandbox.hang-duration})
+ * @param alepheeRateLimit  Alephee requests per minute per API key, 0 = unlimited ({@code sandbox.alephee-rate-limit})
  */
 public record SandboxOptions(int port, String lectronzToken, String alepheeApiKey, String alepheeAccountId,
-                             int seedMessages, Duration demoInterval, Duration latency) {
+                             int seedMessages, Duration demoInterval, Duration latency,
+                             double errorRate, double rateLimitRate, int retryAfterSeconds,
+                             double hangRate, Duration hangDuration, int alepheeRateLimit) {
 
-    public static SandboxOptions defaults(int port) {
-        return new SandboxOptions(port, "sandbox-lectronz-token", "sandbox-alephee-key", "77", 25,
-                Duration.ZERO, Duration.ZERO);
+    public static final String DEFAULT_LECTRONZ_TOKEN = "sandbox-lectronz-token";
+    public static final String DEFAULT_ALEPHEE_API_KEY = "sandbox-alephee-key";
+    public static final String DEFAULT_ALEPHEE_ACCOUNT_ID = "77";
+
+    public SandboxOptions {
+        requireRate("sandbox.error-rate", errorRate);
+        requireRate("sandbox.rate-limit-rate", rateLimitRate);
+        requireRate("sandbox.hang-rate", hangRate);
+        if (seedMessages < 0 || retryAfterSeconds < 0 || alepheeRateLimit < 0) {
+            throw new IllegalArgumentException("sandbox.seed-messages, sandbox.retry-after and "
+                    + "sandbox.alephee-rate-limit must not be negative");
+        }
     }
 
-    /** Reads {@code sandbox.*} keys through the lookup (null when unset). */
+    /** The default credentials, 25 seeded messages, no demo timer, no latency, no faults, 600 Alephee calls/min. */
+    public static SandboxOptions defaults(int port) {
+        return new SandboxOptions(port, DEFAULT_LECTRONZ_TOKEN, DEFAULT_ALEPHEE_API_KEY, DEFAULT_ALEPHEE_ACCOUNT_ID,
+                25, Duration.ZERO, Duration.ZERO, 0, 0, 1, 0, Duration.ofSeconds(60), 600);
+    }
+
+    /**
+     * The given credentials plus the optional {@code sandbox.*} keys read through the lookup (null when unset).
+     * Durations read like Camel's ({@code 500ms}, {@code 5s}, plain numbers are milliseconds).
+     */
     public static SandboxOptions fromSettings(int port, String lectronzToken, String alepheeApiKey,
                                               String alepheeAccountId, Function<String, String> lookup) {
         SandboxOptions d = defaults(port);
-        return new SandboxOptions(port, lectronzToken, alepheeApiKey, alepheeAccountId, d.seedMessages(),
-                d.demoInterval(), d.latency());
+        return new SandboxOptions(port,
+                orDefault(lectronzToken, d.lectronzToken()),
+                orDefault(alepheeApiKey, d.alepheeApiKey()),
+                orDefault(alepheeAccountId, d.alepheeAccountId()),
+                integer(lookup, "sandbox.seed-messages", d.seedMessages()),
+                duration(lookup, "sandbox.demo-interval", d.demoInterval()),
+                duration(lookup, "sandbox.latency", d.latency()),
+                decimal(lookup, "sandbox.error-rate", d.errorRate()),
+                decimal(lookup, "sandbox.rate-limit-rate", d.rateLimitRate()),
+                integer(lookup, "sandbox.retry-after", d.retryAfterSeconds()),
+                decimal(lookup, "sandbox.hang-rate", d.hangRate()),
+                duration(lookup, "sandbox.hang-duration", d.hangDuration()),
+                integer(lookup, "sandbox.alephee-rate-limit", d.alepheeRateLimit()));
+    }
+
+    public SandboxOptions withSeedMessages(int n) {
+        return new SandboxOptions(port, lectronzToken, alepheeApiKey, alepheeAccountId, n, demoInterval, latency,
+                errorRate, rateLimitRate, retryAfterSeconds, hangRate, hangDuration, alepheeRateLimit);
+    }
+
+    public SandboxOptions withDemoInterval(Duration interval) {
+        return new SandboxOptions(port, lectronzToken, alepheeApiKey, alepheeAccountId, seedMessages, interval,
+                latency, errorRate, rateLimitRate, retryAfterSeconds, hangRate, hangDuration, alepheeRateLimit);
+    }
+
+    public SandboxOptions withLatency(Duration perRequest) {
+        return new SandboxOptions(port, lectronzToken, alepheeApiKey, alepheeAccountId, seedMessages, demoInterval,
+                perRequest, errorRate, rateLimitRate, retryAfterSeconds, hangRate, hangDuration, alepheeRateLimit);
+    }
+
+    /** Random faults for benchmarks: fractions (0..1) of requests answered 500, answered 429, hanging. */
+    public SandboxOptions withRandomFaults(double errors, double rateLimits, int retryAfter, double hangs) {
+        return new SandboxOptions(port, lectronzToken, alepheeApiKey, alepheeAccountId, seedMessages, demoInterval,
+                latency, errors, rateLimits, retryAfter, hangs, hangDuration, alepheeRateLimit);
+    }
+
+    public SandboxOptions withHangDuration(Duration hang) {
+        return new SandboxOptions(port, lectronzToken, alepheeApiKey, alepheeAccountId, seedMessages, demoInterval,
+                latency, errorRate, rateLimitRate, retryAfterSeconds, hangRate, hang, alepheeRateLimit);
+    }
+
+    /** Alephee requests per minute per API key; 0 = unlimited. */
+    public SandboxOptions withAlepheeRateLimit(int perMinute) {
+        return new SandboxOptions(port, lectronzToken, alepheeApiKey, alepheeAccountId, seedMessages, demoInterval,
+                latency, errorRate, rateLimitRate, retryAfterSeconds, hangRate, hangDuration, perMinute);
+    }
+
+    public SandboxOptions withCredentials(String token, String apiKey, String accountId) {
+        return new SandboxOptions(port, token, apiKey, accountId, seedMessages, demoInterval, latency,
+                errorRate, rateLimitRate, retryAfterSeconds, hangRate, hangDuration, alepheeRateLimit);
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static String value(Function<String, String> lookup, String key) {
+        String v = lookup.apply(key);
+        return v == null || v.isBlank() ? null : v.trim();
+    }
+
+    private static int integer(Function<String, String> lookup, String key, int fallback) {
+        String v = value(lookup, key);
+        try {
+            return v == null ? fallback : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "'");
+        }
+    }
+
+    private static double decimal(Function<String, String> lookup, String key, double fallback) {
+        String v = value(lookup, key);
+        try {
+            return v == null ? fallback : Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number between 0 and 1, got '" + v + "'");
+        }
+    }
+
+    private static Duration duration(Function<String, String> lookup, String key, Duration fallback) {
+        String v = value(lookup, key);
+        try {
+            return v == null ? fallback : Duration.ofMillis(TimeUtils.toMilliSeconds(v));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(key + " must be a duration like 500ms or 5s, got '" + v + "'");
+        }
+    }
+
+    private static void requireRate(String key, double rate) {
+        if (!(rate >= 0 && rate <= 1)) {
+            throw new IllegalArgumentException(key + " must be between 0 and 1, got " + rate);
+        }
     }
 }

@@ -1,6 +1,12 @@
 package io.marketplacebridge.sandbox;
 
-/** {@code java -jar marketplace-bridge.jar sandbox [--port 8089]}: the sandbox on its own. STUB. */
+import java.util.Locale;
+
+/**
+ * {@code java -jar marketplace-bridge.jar sandbox [--port 8089] [--lectronz-token T] [--alephee-key K]
+ * [--alephee-account A]}: the sandbox on its own, with demo data. {@code sandbox.*} knobs come from -D system
+ * properties or SANDBOX_* environment variables (docs/sandbox.md); the demo timer defaults to 5s here.
+ */
 public final class SandboxServer {
 
     private SandboxServer() {
@@ -8,14 +14,54 @@ public final class SandboxServer {
 
     public static void main(String... args) throws Exception {
         int port = 8089;
-        for (int i = 0; i < args.length - 1; i++) {
-            if ("--port".equals(args[i])) {
-                port = Integer.parseInt(args[i + 1]);
+        String token = SandboxOptions.DEFAULT_LECTRONZ_TOKEN;
+        String key = SandboxOptions.DEFAULT_ALEPHEE_API_KEY;
+        String account = SandboxOptions.DEFAULT_ALEPHEE_ACCOUNT_ID;
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--port" -> port = Integer.parseInt(required(args[i], value));
+                case "--lectronz-token" -> token = required(args[i], value);
+                case "--alephee-key" -> key = required(args[i], value);
+                case "--alephee-account" -> account = required(args[i], value);
+                default -> {
+                    System.err.println("Unknown argument " + args[i] + ". Usage: sandbox [--port 8089] "
+                            + "[--lectronz-token T] [--alephee-key K] [--alephee-account A]");
+                    System.exit(2);
+                }
             }
+            i++;
         }
-        Sandbox sandbox = Sandbox.start(SandboxOptions.defaults(port));
-        System.out.println("Sandbox: Lectronz " + sandbox.lectronzBaseUrl() + ", Alephee " + sandbox.alepheeBaseUrl());
+        SandboxOptions options = SandboxOptions.fromSettings(port, token, key, account, SandboxServer::setting);
+        if (setting("sandbox.demo-interval") == null) {
+            options = options.withDemoInterval(java.time.Duration.ofSeconds(5));
+        }
+        Sandbox sandbox = Sandbox.start(options);
+        System.out.println("""
+                marketplace-bridge SANDBOX (fake Lectronz + Alephee APIs, demo data)
+                  Lectronz: %s   Authorization: Bearer %s
+                  Alephee:  %s   ?API_KEY=%s&accountId=%s
+                  %d seeded messages; a new buyer message every %s; order ids >= %d are unknown.
+                  Try: curl -H 'Authorization: Bearer %s' '%s/messages?limit=5'
+                Ctrl+C stops it.""".formatted(sandbox.lectronzBaseUrl(), options.lectronzToken(),
+                sandbox.alepheeBaseUrl(), options.alepheeApiKey(), options.alepheeAccountId(),
+                options.seedMessages(), options.demoInterval().isZero() ? "(never)" : options.demoInterval(),
+                Sandbox.UNKNOWN_ORDER_FROM, options.lectronzToken(), sandbox.lectronzBaseUrl()));
         Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close));
         Thread.currentThread().join();
+    }
+
+    private static String required(String flag, String value) {
+        if (value == null) {
+            System.err.println(flag + " needs a value");
+            System.exit(2);
+        }
+        return value;
+    }
+
+    /** -Dsandbox.latency=20ms or SANDBOX_LATENCY=20ms. */
+    private static String setting(String key) {
+        String v = System.getProperty(key);
+        return v != null ? v : System.getenv(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'));
     }
 }
