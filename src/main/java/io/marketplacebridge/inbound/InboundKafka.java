@@ -35,7 +35,7 @@ final class InboundKafka implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the state remembers per message id. */
-    record Entry(String updatedAt, String type, boolean unread, boolean malformed) {
+    record Entry(String updatedAt, String createdAt, String type, boolean unread, boolean malformed) {
     }
 
     private final KafkaClients clients;
@@ -99,7 +99,7 @@ final class InboundKafka implements AutoCloseable {
         }
         try {
             JsonNode v = JSON.readTree(value);
-            state.put(id, new Entry(v.path("updated_at").asText(), v.path("type").asText(null),
+            state.put(id, new Entry(v.path("updated_at").asText(), v.path("created_at").asText(null), v.path("type").asText(null),
                     v.path("unread").asBoolean(false), v.path("malformed").asBoolean(false)));
         } catch (Exception e) {
             LOG.warn("Ignoring an unreadable state record {}", key);
@@ -140,7 +140,7 @@ final class InboundKafka implements AutoCloseable {
     }
 
     static Entry entry(InboundMessage m) {
-        return new Entry(m.updatedAt(), m.type(), m.unread(), m.malformed());
+        return new Entry(m.updatedAt(), m.createdAt(), m.type(), m.unread(), m.malformed());
     }
 
     private static byte[] stateValue(InboundMessage m) {

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,6 +52,8 @@ public final class InboundSync extends ServiceSupport {
     private final ReentrantLock running = new ReentrantLock();
     private final Map<Long, InboundKafka.Entry> state = new HashMap<>();
     private final Set<Long> pendingMarks = new LinkedHashSet<>();
+    /** Marked read: their new updated_at is fetched directly at the next poll, not left to the reconcile. */
+    private final Set<Long> recheck = new LinkedHashSet<>();
     private final String transactionalId;
     private final AtomicLong httpCalls = new AtomicLong();
     private volatile boolean stopping;
@@ -191,15 +194,16 @@ public final class InboundSync extends ServiceSupport {
         state.forEach((id, e) -> known.put(id, e.updatedAt()));
         long callsBefore = httpCalls.get();
         MessageScan.Result scan = MessageScan.scan(api, settings.lectronz().pageSize(), known, full);
-        if (scan.changed().isEmpty()) {
+        List<LectronzApi.Item> changed = withRecheck(scan.changed());
+        if (changed.isEmpty()) {
             LOG.debug("inbound {}: nothing new ({} list calls)", full ? "reconcile" : "poll", scan.listCalls());
             return;
         }
-        int total = scan.changed().size();
+        int total = changed.size();
         LOG.info("inbound {}: {} new or changed messages to publish (list of {}, {} list calls)",
                 full ? "reconcile" : "poll", total, scan.totalCount(), scan.listCalls());
         Progress progress = new Progress(LOG, total);
-        new DetailFetcher(api, fetchers, BATCH_SIZE).fetchAndWrite(scan.changed(), known, batch -> {
+        new DetailFetcher(api, fetchers, BATCH_SIZE).fetchAndWrite(changed, known, batch -> {
             if (stopping || !leader.isLeader()) {
                 throw new StoppedException(stopping ? "the bridge is stopping" : "this instance lost the leadership");
             }
@@ -207,9 +211,28 @@ public final class InboundSync extends ServiceSupport {
             committed(batch);
             progress.advance(batch.size());
         });
+        recheck.clear();
         LOG.info("inbound {} done: {} messages in {} s ({} msg/s), {} HTTP calls", full ? "reconcile" : "poll",
                 progress.done(), String.format("%.1f", progress.seconds()), Math.round(progress.rate()),
                 httpCalls.get() - callsBefore);
+    }
+
+    /** The scan's changes plus the messages marked read since, oldest first. */
+    private List<LectronzApi.Item> withRecheck(List<LectronzApi.Item> changed) {
+        if (recheck.isEmpty()) {
+            return changed;
+        }
+        Set<Long> listed = new HashSet<>();
+        changed.forEach(i -> listed.add(i.id()));
+        List<LectronzApi.Item> all = new ArrayList<>(changed);
+        for (Long id : recheck) {
+            InboundKafka.Entry e = state.get(id);
+            if (e != null && !listed.contains(id)) {
+                all.add(new LectronzApi.Item(id, e.type(), e.createdAt(), e.updatedAt()));
+            }
+        }
+        all.sort(MessageScan.OLDEST_FIRST);
+        return all;
     }
 
     /** After the batch's transaction committed: remember, log, count, and queue the marks. */
@@ -267,7 +290,9 @@ public final class InboundSync extends ServiceSupport {
         RuntimeException failure = null;
         for (CompletableFuture<Long> call : calls) {
             try {
-                pendingMarks.remove(call.join());
+                Long id = call.join();
+                pendingMarks.remove(id);
+                recheck.add(id);
                 done++;
             } catch (RuntimeException e) {
                 failure = e.getCause() instanceof RuntimeException r ? r : e;
@@ -291,6 +316,7 @@ public final class InboundSync extends ServiceSupport {
             kafka = null;
             state.clear();
             pendingMarks.clear();
+            recheck.clear();
         }
     }
 

@@ -22,7 +22,7 @@ public final class MessageScan {
     public record Result(List<LectronzApi.Item> changed, int listCalls, int totalCount) {
     }
 
-    private static final Comparator<LectronzApi.Item> OLDEST_FIRST =
+    static final Comparator<LectronzApi.Item> OLDEST_FIRST =
             Comparator.comparing((LectronzApi.Item i) -> instant(i.createdAt()), Comparator.nullsFirst(Comparator.naturalOrder()))
                     .thenComparingLong(LectronzApi.Item::id);
 

@@ -49,7 +49,7 @@ class InboundBridgeTest {
         sandbox.close();
     }
 
-    private Map<String, String> settings() {
+    private Map<String, String> settings() { // mutable
         return topics.settings(EmbeddedKafkaExtension.bootstrapServers(), sandbox.lectronzBaseUrl());
     }
 
@@ -179,6 +179,37 @@ class InboundBridgeTest {
             awaitRecords(76);
             await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
             assertEquals(76, topics.read().size());
+            assertExactlyOnce(topics.read());
+        }
+    }
+
+    @Test
+    void markAsReadOnlyAfterCommitThenTheReadVersionIsPublishedAsUpdated() throws Exception {
+        Map<String, String> s = settings();
+        s.put("lectronz.mark-as-read", "true");
+        List<LectronzMessage> unread = sandbox.messages().stream()
+                .filter(m -> m.type().equals(LectronzMessage.CUSTOMER) && m.readAt() == null).toList();
+        assertTrue(unread.size() > 3, "the seed has unread customer messages");
+        try (BridgeRunner bridge = BridgeRunner.start(s)) {
+            await().until(() -> unread.stream().allMatch(m -> sandbox.message(m.id()).orElseThrow().readAt() != null));
+            // every marked message: first its unread version (created), then its read version (updated)
+            List<InboundTopics.Rec> recs = awaitRecords(45 + unread.size());
+            for (LectronzMessage m : unread) {
+                LectronzMessage read = sandbox.message(m.id()).orElseThrow();
+                List<InboundTopics.Rec> mine = recs.stream().filter(r -> r.messageId() == m.id())
+                        .sorted(Comparator.comparingLong(InboundTopics.Rec::offset)).toList();
+                assertEquals(2, mine.size(), "message " + m.id());
+                assertEquals("com.lectronz.message.created", mine.get(0).headers().get("ce_type"));
+                assertTrue(mine.get(0).value().contains("\"read_at\":null"), mine.get(0).value());
+                assertEquals("lectronz-message-" + m.id() + "-" + read.updatedAtText(), mine.get(1).ceId());
+                assertEquals("com.lectronz.message.updated", mine.get(1).headers().get("ce_type"));
+            }
+            assertEquals(unread.size(), sandbox.calls(Endpoint.LECTRONZ_MARK_AS_READ), "each marked once");
+            // then idle: no more marks, no more records
+            sandbox.resetCalls();
+            await().until(() -> sandbox.calls(Endpoint.LECTRONZ_LIST) >= 3);
+            assertEquals(0, sandbox.calls(Endpoint.LECTRONZ_MARK_AS_READ));
+            assertEquals(45 + unread.size(), topics.read().size());
             assertExactlyOnce(topics.read());
         }
     }
