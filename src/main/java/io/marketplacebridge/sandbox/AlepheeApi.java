@@ -95,8 +95,12 @@ final class AlepheeApi {
         headers.set("x-ratelimit-retryafter", String.valueOf(rate.allowed() ? 0 : rate.resetSeconds()));
         if (fault != null) {
             if (fault.kind() == Faults.Kind.RATE_LIMIT) {
-                headers.set("Retry-After", String.valueOf(fault.retryAfterSeconds()));
-                headers.set("x-ratelimit-retryafter", String.valueOf(fault.retryAfterSeconds()));
+                // an injected 429 looks like an exhausted window that resets after Retry-After
+                String wait = String.valueOf(fault.retryAfterSeconds());
+                headers.set("Retry-After", wait);
+                headers.set("x-ratelimit-remaining", "0");
+                headers.set("x-ratelimit-reset", wait);
+                headers.set("x-ratelimit-retryafter", wait);
                 status(ex, 429, "Too many requests, retry after " + fault.retryAfterSeconds() + " seconds");
             } else if (fault.status() >= 500) {
                 Http.text(ex, fault.status(), "Internal server error (injected by the sandbox)");

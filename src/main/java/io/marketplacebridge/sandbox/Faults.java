@@ -19,9 +19,10 @@ final class Faults {
     record Fault(Kind kind, int status, int retryAfterSeconds, Duration hang) {
     }
 
-    private record Rule(String pathPrefix, Fault fault, AtomicInteger remaining) {
-        boolean take(String path) {
-            if (!path.startsWith(pathPrefix)) {
+    /** Applies to requests under {@code pathPrefix}, or (when {@code endpoint} is set) to that endpoint only. */
+    private record Rule(String pathPrefix, Endpoint endpoint, Fault fault, AtomicInteger remaining) {
+        boolean take(String path, Endpoint requested) {
+            if (endpoint != null ? endpoint != requested : !path.startsWith(pathPrefix)) {
                 return false;
             }
             for (int left = remaining.get(); left > 0; left = remaining.get()) {
@@ -52,7 +53,13 @@ final class Faults {
 
     void add(String pathPrefix, int count, Fault fault) {
         if (count > 0) {
-            rules.add(new Rule(pathPrefix == null ? "" : pathPrefix, fault, new AtomicInteger(count)));
+            rules.add(new Rule(pathPrefix == null ? "" : pathPrefix, null, fault, new AtomicInteger(count)));
+        }
+    }
+
+    void add(Endpoint endpoint, int count, Fault fault) {
+        if (count > 0) {
+            rules.add(new Rule("", endpoint, fault, new AtomicInteger(count)));
         }
     }
 
@@ -61,9 +68,9 @@ final class Faults {
     }
 
     /** The fault for this request, or null when it is served normally. */
-    Fault next(String path) {
+    Fault next(String path, Endpoint endpoint) {
         for (Rule rule : rules) {
-            if (rule.take(path)) {
+            if (rule.take(path, endpoint)) {
                 return rule.fault();
             }
             if (rule.remaining().get() <= 0) {

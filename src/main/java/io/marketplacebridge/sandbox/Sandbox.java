@@ -34,8 +34,10 @@ import org.slf4j.LoggerFactory;
  *       {@link #alepheeMessages()} (accepted Alephee sends, with decoded attachments);</li>
  *   <li>call counters per {@link Endpoint}: {@link #calls(Endpoint)}, {@link #resetCalls()} (every request that
  *       reaches an endpoint counts, including the ones answered with an injected fault or an error);</li>
- *   <li>deterministic faults for the next n requests under a path prefix: {@link #failNext(String, int, int)},
- *       {@link #rateLimitNext(String, int, int)}, {@link #hangNext(String, int, Duration)}; random ones for
+ *   <li>deterministic faults for the next n requests under a path prefix ({@link #LECTRONZ}, {@link #ALEPHEE},
+ *       "" = any) or of one {@link Endpoint}: {@link #failNext(String, int, int)},
+ *       {@link #rateLimitNext(String, int, int)}, {@link #hangNext(String, int, Duration)} (rules apply in the
+ *       order they were queued, each to its next n matching requests); random ones for
  *       benchmarks: {@link #setRandomFaults}, {@link #setLatency};</li>
  *   <li>credentials at runtime: {@link #setLectronzToken}, {@link #setAlepheeApiKey}, {@link #acceptAlepheeAccount};</li>
  *   <li>Alephee conversation rules per order: {@link #enableConversationRules(long)}, {@link #buyerReplied(long)}.</li>
@@ -57,6 +59,14 @@ public final class Sandbox implements AutoCloseable {
     static final int THREADS = 128;
 
     private static final Logger LOG = LoggerFactory.getLogger(Sandbox.class);
+
+    static {
+        // The JDK server writes headers and body separately; with Nagle on, the client's delayed ACK adds ~40 ms
+        // to every answer. Read once when the first HttpServer is created, so set it before that.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService workers;
@@ -273,6 +283,21 @@ public final class Sandbox implements AutoCloseable {
         faults.add(pathPrefix, n, new Faults.Fault(Faults.Kind.HANG, 0, 0, hang));
     }
 
+    /** The next {@code n} calls of one endpoint (e.g. only the list, not the details) are answered {@code status}. */
+    public void failNext(Endpoint endpoint, int n, int status) {
+        faults.add(endpoint, n, new Faults.Fault(Faults.Kind.FAIL, status, 0, null));
+    }
+
+    /** The next {@code n} calls of one endpoint are answered 429 with {@code Retry-After: retryAfterSeconds}. */
+    public void rateLimitNext(Endpoint endpoint, int n, int retryAfterSeconds) {
+        faults.add(endpoint, n, new Faults.Fault(Faults.Kind.RATE_LIMIT, 429, retryAfterSeconds, null));
+    }
+
+    /** The next {@code n} calls of one endpoint hang for {@code hang}, then are served. */
+    public void hangNext(Endpoint endpoint, int n, Duration hang) {
+        faults.add(endpoint, n, new Faults.Fault(Faults.Kind.HANG, 0, 0, hang));
+    }
+
     /** Drops queued deterministic faults (random rates stay). */
     public void clearFaults() {
         faults.clear();
@@ -308,7 +333,7 @@ public final class Sandbox implements AutoCloseable {
             if (endpoint != null) {
                 calls.get(endpoint).increment();
             }
-            Faults.Fault fault = faults.next(path);
+            Faults.Fault fault = faults.next(path, endpoint);
             if (!pause(faults.latency) || fault != null && fault.kind() == Faults.Kind.HANG && !pause(fault.hang())) {
                 return; // closing: drop the connection
             }

@@ -20,7 +20,7 @@ public final class SandboxServer {
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(required(args[i], value));
+                case "--port" -> port = port(required(args[i], value));
                 case "--lectronz-token" -> token = required(args[i], value);
                 case "--alephee-key" -> key = required(args[i], value);
                 case "--alephee-account" -> account = required(args[i], value);
@@ -45,10 +45,24 @@ public final class SandboxServer {
                   Try: curl -H 'Authorization: Bearer %s' '%s/messages?limit=5'
                 Ctrl+C stops it.""".formatted(sandbox.lectronzBaseUrl(), options.lectronzToken(),
                 sandbox.alepheeBaseUrl(), options.alepheeApiKey(), options.alepheeAccountId(),
-                options.seedMessages(), options.demoInterval().isZero() ? "(never)" : options.demoInterval(),
+                options.seedMessages(), options.demoInterval().isZero() ? "(never)" : options.demoInterval().toMillis() + " ms",
                 Sandbox.UNKNOWN_ORDER_FROM, options.lectronzToken(), sandbox.lectronzBaseUrl()));
         Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close));
         Thread.currentThread().join();
+    }
+
+    private static int port(String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port >= 0 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        System.err.println("--port must be a number from 0 to 65535, got '" + value + "'");
+        System.exit(2);
+        return -1;
     }
 
     private static String required(String flag, String value) {

@@ -92,6 +92,25 @@ class SandboxFaultsTest {
     }
 
     @Test
+    void faultsForOneEndpointOnly() {
+        sandbox.failNext(Endpoint.LECTRONZ_LIST, 1, 502);
+        sandbox.rateLimitNext(Endpoint.LECTRONZ_DETAIL, 1, 4);
+        assertEquals(429, client.get("/messages/5001").statusCode()); // the list rule does not match a detail
+        assertEquals(200, client.get("/messages/5001").statusCode());
+        assertEquals(502, client.get("/messages").statusCode());
+        assertEquals(200, client.get("/messages").statusCode());
+    }
+
+    @Test
+    void injectedAlepheeRateLimitResetsAfterRetryAfter() {
+        sandbox.rateLimitNext(Endpoint.ALEPHEE_SEND, 1, 2);
+        HttpResponse<String> r = alepheeSend();
+        assertEquals(429, r.statusCode());
+        assertEquals("0", r.headers().firstValue("x-ratelimit-remaining").orElseThrow());
+        assertEquals("2", r.headers().firstValue("x-ratelimit-reset").orElseThrow());
+    }
+
+    @Test
     void clearFaultsDropsQueuedOnes() {
         sandbox.failNext(5, 500);
         sandbox.clearFaults();
