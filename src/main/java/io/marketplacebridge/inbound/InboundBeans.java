@@ -14,11 +14,13 @@ public final class InboundBeans {
 
     public static void bind(CamelContext context, BridgeSettings settings, KafkaClients clients, TopicInitializer topics)
             throws Exception {
-        if (!settings.inboundEnabled()) {
-            return; // the inbound routes do not start either (autoStartup: bridge.inbound.enabled)
-        }
         InboundSync sync = new InboundSync(context, settings, clients, topics);
+        // bound either way, because the YAML routes name it; when inbound is off they do not start
+        // (autoStartup: bridge.inbound.enabled) and the bean is never started: no threads, no Kafka clients
         context.getRegistry().bind("lectronzInbound", sync);
+        if (!settings.inboundEnabled()) {
+            return;
+        }
         HealthCheckRegistry.get(context).register(sync.healthCheck());
         // starts before the routes and stops after them
         context.addService(sync, true, true);

@@ -25,6 +25,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.Logger;
@@ -134,6 +135,9 @@ public final class InboundSync extends ServiceSupport {
     }
 
     private void sync(boolean full) {
+        if (!isStarted()) {
+            return; // inbound is switched off, or the bridge is stopping
+        }
         running.lock();
         try {
             if (stopping || !topics.ready().isDone()) {
@@ -161,9 +165,11 @@ public final class InboundSync extends ServiceSupport {
             if (fenced(e)) {
                 LOG.warn("Another instance took over the Lectronz poller (transactional.id {} fenced this one); "
                         + "standing down until this instance leads again", transactionalId);
-            } else {
+            } else if (e instanceof KafkaException || e instanceof IllegalStateException) {
                 LOG.warn("Kafka write failed ({}); the open transaction is aborted and the sync retries at the next poll",
                         rootMessage(e));
+            } else {
+                LOG.error("inbound sync failed; it starts over at the next poll", e);
             }
             closeKafka();
         } finally {
