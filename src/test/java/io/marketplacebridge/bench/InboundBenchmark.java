@@ -1,6 +1,11 @@
 package io.marketplacebridge.bench;
 
+import java.io.File;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -10,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
+import io.marketplacebridge.inbound.InboundTopics;
 import io.marketplacebridge.sandbox.Endpoint;
 import io.marketplacebridge.sandbox.LectronzMessage;
 import io.marketplacebridge.sandbox.Sandbox;
@@ -50,6 +56,9 @@ public final class InboundBenchmark {
         try (Sandbox sandbox = Sandbox.start(SandboxOptions.defaults(0).withSeedMessages(n)
                 .withLatency(Duration.ofMillis(20)))) {
             for (String c : concurrencies.split(",")) {
+                if (c.isBlank()) {
+                    continue;
+                }
                 int concurrency = Integer.parseInt(c.trim());
                 double rate = syncOnce(sandbox, bootstrap, n, concurrency, report);
                 rates.put(concurrency, rate);
@@ -100,6 +109,7 @@ public final class InboundBenchmark {
     }
 
     private static void crashRun(String bootstrap, int n, StringBuilder report) throws Exception {
+        exposeClassPath();
         String prefix = "bench-crash-" + System.nanoTime();
         try (Sandbox sandbox = Sandbox.start(SandboxOptions.defaults(0).withSeedMessages(n)
                 .withLatency(Duration.ofMillis(20)));
@@ -139,24 +149,29 @@ public final class InboundBenchmark {
         }
     }
 
+    /**
+     * exec:java runs us in a class loader of its own; java.class.path is Maven's launcher. BridgeProcess starts
+     * the bridge JVM with java.class.path, so it gets the project's class path instead.
+     */
+    private static void exposeClassPath() {
+        if (Thread.currentThread().getContextClassLoader() instanceof URLClassLoader loader) {
+            StringBuilder cp = new StringBuilder();
+            for (URL url : loader.getURLs()) {
+                try {
+                    cp.append(cp.length() == 0 ? "" : File.pathSeparator).append(Path.of(url.toURI()));
+                } catch (URISyntaxException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            System.setProperty("java.class.path", cp.toString());
+        }
+    }
+
     private static Map<String, String> settings(String bootstrap, String lectronz, String prefix) {
-        Map<String, String> s = new HashMap<>();
-        s.put("kafka.bootstrap-servers", bootstrap);
+        Map<String, String> s = InboundTopics.settings(bootstrap, lectronz, prefix);
         s.put("kafka.topic.partitions", "4");
-        s.put("bridge.topic.customer-messages", prefix + ".customer");
-        s.put("bridge.topic.seller-messages", prefix + ".seller");
-        s.put("bridge.topic.refund-messages", prefix + ".refund");
-        s.put("bridge.topic.outbound", prefix + ".outbound");
-        s.put("bridge.topic.results", prefix + ".results");
-        s.put("bridge.topic.dlq", prefix + ".dlq");
-        s.put("bridge.topic.state", prefix + ".state");
-        s.put("bridge.outbound.enabled", "false");
-        s.put("lectronz.base-url", lectronz);
-        s.put("lectronz.api-token", SandboxOptions.DEFAULT_LECTRONZ_TOKEN);
         s.put("lectronz.poll-interval", "1s");
         s.put("lectronz.page-size", String.valueOf(PAGE));
-        s.put("alephee.api-key", "unused");
-        s.put("alephee.account-id", "77");
         return s;
     }
 

@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Test settings with unique topic names, and a read_committed reader of the three inbound topics, as a
  * downstream consumer would read them.
  */
-final class InboundTopics implements AutoCloseable {
+public final class InboundTopics implements AutoCloseable {
 
     /** One record as a consumer sees it. */
     record Rec(String topic, int partition, long offset, String key, String value, Map<String, String> headers) {
@@ -65,16 +65,20 @@ final class InboundTopics implements AutoCloseable {
 
     /** Bridge settings for a test: these topics, fast polls, quick retries, outbound off. */
     Map<String, String> settings(String bootstrap, String lectronzBaseUrl) {
+        return settings(bootstrap, lectronzBaseUrl, prefix);
+    }
+
+    /** Bridge settings (mutable) with topics named {@code <prefix>.customer} etc.; also used by the benchmark. */
+    public static Map<String, String> settings(String bootstrap, String lectronzBaseUrl, String prefix) {
         Map<String, String> s = new HashMap<>();
         s.put("kafka.bootstrap-servers", bootstrap);
         s.put("kafka.topic.partitions", "3");
-        s.put("bridge.topic.customer-messages", customer());
-        s.put("bridge.topic.seller-messages", seller());
-        s.put("bridge.topic.refund-messages", refund());
-        s.put("bridge.topic.outbound", prefix + ".outbound");
-        s.put("bridge.topic.results", prefix + ".results");
-        s.put("bridge.topic.dlq", prefix + ".dlq");
-        s.put("bridge.topic.state", prefix + ".state");
+        for (String t : List.of("customer", "seller", "refund")) {
+            s.put("bridge.topic." + t + "-messages", prefix + "." + t);
+        }
+        for (String t : List.of("outbound", "results", "dlq", "state")) {
+            s.put("bridge.topic." + t, prefix + "." + t);
+        }
         s.put("bridge.outbound.enabled", "false");
         s.put("lectronz.base-url", lectronzBaseUrl);
         s.put("lectronz.api-token", "sandbox-lectronz-token");
