@@ -43,7 +43,7 @@ public final class InboundSync extends ServiceSupport {
     /** Messages per Kafka transaction. */
     static final int BATCH_SIZE = 250;
     /** Above this many messages in a batch, one INFO line per batch instead of one per message. */
-    private static final int LOG_EACH_UP_TO = 20;
+    private static final int LOG_EACH_UP_TO = 50;
 
     private final CamelContext context;
     private final BridgeSettings settings;
@@ -157,6 +157,9 @@ public final class InboundSync extends ServiceSupport {
             health.down(e.getMessage());
             LOG.error("{}; retrying at the next poll", e.getMessage());
         } catch (LectronzApi.LectronzException e) {
+            if (e instanceof LectronzApi.MalformedResponseException) {
+                malformed.increment();
+            }
             health.down(e.getMessage());
             LOG.warn("{}; the scan stops here and resumes at the next poll (nothing is lost)", e.getMessage());
         } catch (StoppedException e) {
