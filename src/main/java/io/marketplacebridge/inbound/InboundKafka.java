@@ -35,7 +35,7 @@ final class InboundKafka implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the state remembers per message id. */
-    record Entry(String updatedAt, String createdAt, String type, boolean unread, boolean malformed) {
+    record Entry(String updatedAt, String createdAt, String type, boolean unread) {
     }
 
     private final KafkaClients clients;
@@ -100,7 +100,7 @@ final class InboundKafka implements AutoCloseable {
         try {
             JsonNode v = JSON.readTree(value);
             state.put(id, new Entry(v.path("updated_at").asText(), v.path("created_at").asText(null), v.path("type").asText(null),
-                    v.path("unread").asBoolean(false), v.path("malformed").asBoolean(false)));
+                    v.path("unread").asBoolean(false)));
         } catch (Exception e) {
             LOG.warn("Ignoring an unreadable state record {}", key);
         }
@@ -111,10 +111,10 @@ final class InboundKafka implements AutoCloseable {
         producer.beginTransaction();
         try {
             for (InboundMessage m : batch) {
-                if (!m.malformed()) {
+                if (!m.malformed()) { // a malformed message stays unknown: the next scans fetch it again
                     producer.send(record(m));
+                    producer.send(new ProducerRecord<>(topics.state(), 0, STATE_KEY_PREFIX + m.id(), stateValue(m)));
                 }
-                producer.send(new ProducerRecord<>(topics.state(), 0, STATE_KEY_PREFIX + m.id(), stateValue(m)));
             }
             producer.commitTransaction();
         } catch (RuntimeException e) {
@@ -140,7 +140,7 @@ final class InboundKafka implements AutoCloseable {
     }
 
     static Entry entry(InboundMessage m) {
-        return new Entry(m.updatedAt(), m.createdAt(), m.type(), m.unread(), m.malformed());
+        return new Entry(m.updatedAt(), m.createdAt(), m.type(), m.unread());
     }
 
     private static byte[] stateValue(InboundMessage m) {
@@ -150,10 +150,6 @@ final class InboundKafka implements AutoCloseable {
         v.put("type", m.type());
         v.put("order", m.orderId());
         v.put("unread", m.unread());
-        if (m.malformed()) {
-            v.put("malformed", true);
-            v.put("problem", m.problem());
-        }
         return v.toString().getBytes(StandardCharsets.UTF_8);
     }
 

@@ -2,8 +2,8 @@ package io.marketplacebridge.inbound;
 
 /**
  * One (id, updated_at) to write: the detail JSON exactly as returned, plus what the record and the state
- * need. {@code problem != null} marks a malformed message: it is logged, counted and remembered in the state
- * (so it is not fetched again until it changes), but has no inbound record.
+ * need. {@code problem != null} marks a malformed message: it is logged and counted, but neither published nor
+ * remembered, so later scans fetch it again (a truncated answer must not lose a message).
  */
 public record InboundMessage(long id, String type, String orderId, String createdAt, String updatedAt,
                              boolean created, boolean unread, byte[] json, String problem) {

@@ -188,7 +188,7 @@ public final class InboundSync extends ServiceSupport {
         pendingMarks.clear();
         if (settings.lectronz().markAsRead()) {
             restored.forEach((id, e) -> {
-                if (needsMark(e.type(), e.unread(), e.malformed())) {
+                if (needsMark(e.type(), e.unread())) {
                     pendingMarks.add(id);
                 }
             });
@@ -249,13 +249,13 @@ public final class InboundSync extends ServiceSupport {
         boolean each = batch.size() <= LOG_EACH_UP_TO;
         int created = 0;
         for (InboundMessage m : batch) {
-            state.put(m.id(), InboundKafka.entry(m));
             if (m.malformed()) {
                 malformed.increment();
-                LOG.error("Malformed Lectronz message {} (updated_at {}): {}; not published, recorded in the state so it "
-                        + "is fetched again only when it changes", m.id(), m.updatedAt(), m.problem());
+                LOG.error("Malformed Lectronz message {} (updated_at {}): {}; not published, fetched again by the next "
+                        + "scans that list it", m.id(), m.updatedAt(), m.problem());
                 continue;
             }
+            state.put(m.id(), InboundKafka.entry(m));
             created += m.created() ? 1 : 0;
             published.increment();
             String line = String.format("inbound  order/%s %s #%d %s -> %s", m.orderId(), m.type(), m.id(),
@@ -265,7 +265,7 @@ public final class InboundSync extends ServiceSupport {
             } else {
                 LOG.debug(line);
             }
-            if (settings.lectronz().markAsRead() && needsMark(m.type(), m.unread(), false)) {
+            if (settings.lectronz().markAsRead() && needsMark(m.type(), m.unread())) {
                 pendingMarks.add(m.id());
             }
         }
@@ -275,8 +275,8 @@ public final class InboundSync extends ServiceSupport {
         }
     }
 
-    private static boolean needsMark(String type, boolean unread, boolean malformed) {
-        return unread && !malformed && "customer_order_message".equals(type);
+    private static boolean needsMark(String type, boolean unread) {
+        return unread && "customer_order_message".equals(type);
     }
 
     /**

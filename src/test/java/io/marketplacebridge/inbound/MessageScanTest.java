@@ -34,7 +34,7 @@ class MessageScanTest {
         MessageScan.Result scan = MessageScan.scan(lectronz, 10, known, full);
         new DetailFetcher(lectronz, pool, 7).fetchAndWrite(scan.changed(), known, batch -> {
             out.addAll(batch);
-            batch.forEach(m -> known.put(m.id(), m.updatedAt()));
+            batch.stream().filter(m -> !m.malformed()).forEach(m -> known.put(m.id(), m.updatedAt()));
         });
         written.addAll(out);
         return out;
@@ -206,5 +206,23 @@ class MessageScanTest {
         sync(false);
         assertEquals(20, written.stream().map(InboundMessage::id).distinct().count());
         assertEquals(20, written.size());
+    }
+
+    @Test
+    void aTransientlyMalformedDetailIsReportedThenPublishedByTheNextPoll() throws Exception {
+        lectronz.addMany(12);
+        FakeLectronz.Msg m = lectronz.get(1011); // the newest: on the first page
+        m.body = "{\"id\":1011,\"content\":\"trunc";
+        List<InboundMessage> first = sync(false);
+        assertEquals(12, first.size());
+        InboundMessage bad = first.stream().filter(x -> x.id() == 1011).findFirst().orElseThrow();
+        assertTrue(bad.malformed());
+        assertTrue(bad.problem().contains("not JSON"), bad.problem());
+        m.body = null; // the remote answers properly again
+        List<InboundMessage> second = sync(false);
+        assertEquals(1, second.size());
+        assertEquals(1011, second.get(0).id());
+        assertFalse(second.get(0).malformed());
+        assertTrue(second.get(0).created(), "never published before, so created");
     }
 }
