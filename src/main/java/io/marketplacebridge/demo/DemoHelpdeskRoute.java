@@ -29,6 +29,7 @@ public final class DemoHelpdeskRoute extends RouteBuilder {
                 .setHeader(KafkaConstants.KEY, exchangeProperty("orderKey"))
                 .setHeader("correlation-id", exchangeProperty("correlationId"))
                 .to("kafka:" + settings.topics().outbound() + "?" + brokers)
-                .log("demo helpdesk  replied to ${exchangeProperty.correlationId}: ${body}");
+                .log("demo helpdesk  reply to ${exchangeProperty.correlationId} (order ${exchangeProperty.orderKey}) -> "
+                        + settings.topics().outbound());
     }
 }

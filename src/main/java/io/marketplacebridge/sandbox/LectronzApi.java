@@ -151,6 +151,11 @@ final class LectronzApi {
     }
 
     private void create(HttpExchange ex) throws IOException {
+        String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            error(ex, 415, "content_type", "must be application/json, got " + contentType);
+            return;
+        }
         JsonNode body;
         try {
             body = Http.MAPPER.readTree(Http.body(ex));

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -21,8 +20,6 @@ public record LectronzMessage(long id, String type, long orderId, String content
     /** ISO-8601 UTC with millisecond precision, e.g. {@code 2026-11-23T19:30:00.123Z}. */
     public static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public record Attachment(String url, String filename, String contentType) {
     }
@@ -55,7 +52,7 @@ public record LectronzMessage(long id, String type, long orderId, String content
 
     /** The minimal list item: {@code {id, type, created_at, updated_at}}. */
     ObjectNode toListItem() {
-        ObjectNode n = MAPPER.createObjectNode();
+        ObjectNode n = Http.MAPPER.createObjectNode();
         n.put("id", id);
         n.put("type", type);
         n.put("created_at", createdAtText());
@@ -65,7 +62,7 @@ public record LectronzMessage(long id, String type, long orderId, String content
 
     /** The full object of {@code GET /messages/{id}}; {@code attachment} only when there is one. */
     public ObjectNode toDetail() {
-        ObjectNode n = MAPPER.createObjectNode();
+        ObjectNode n = Http.MAPPER.createObjectNode();
         n.put("id", id);
         n.put("content", content);
         if (attachment != null) {

@@ -212,6 +212,13 @@ class LectronzSandboxTest {
             assertEquals(422, r.statusCode(), c[0]);
             assertTrue(SandboxClient.json(r).path("errors").has(c[1]), r.body());
         }
+        HttpResponse<String> wrongType = client.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(sandbox.lectronzBaseUrl() + "/messages"))
+                .header("Authorization", "Bearer " + SandboxOptions.DEFAULT_LECTRONZ_TOKEN)
+                .header("Content-Type", "text/plain")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(cases[0][0])).build());
+        assertEquals(415, wrongType.statusCode());
+        assertTrue(SandboxClient.json(wrongType).has("errors"));
         HttpResponse<String> notJson = client.post("/messages", "{nope");
         assertEquals(400, notJson.statusCode());
         assertNotNull(SandboxClient.json(notJson).get("errors"));
