@@ -48,12 +48,20 @@ public final class KafkaClients {
 
     /** A transactional producer: idempotent, acks=all; the caller calls initTransactions(). */
     public KafkaProducer<String, byte[]> transactionalProducer(String clientId, String transactionalId) {
+        return transactionalProducer(clientId, transactionalId, java.time.Duration.ofSeconds(60));
+    }
+
+    /**
+     * A transactional producer with its own transaction timeout: a short one means a transaction left open by
+     * a killed process blocks read_committed readers (and the group's offset fetch) only that long.
+     */
+    public KafkaProducer<String, byte[]> transactionalProducer(String clientId, String transactionalId, java.time.Duration transactionTimeout) {
         Properties p = props(clientId);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "60000");
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(transactionTimeout.toMillis()));
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(16 * 1024 * 1024));
@@ -62,6 +70,11 @@ public final class KafkaClients {
 
     /** A read_committed consumer that never commits by itself. */
     public KafkaConsumer<String, byte[]> consumer(String clientId, String groupId) {
+        return consumer(clientId, groupId, Map.of());
+    }
+
+    /** A read_committed consumer that never commits by itself, with consumer properties of its own. */
+    public KafkaConsumer<String, byte[]> consumer(String clientId, String groupId, Map<String, Object> overrides) {
         Properties p = props(clientId);
         if (groupId != null) {
             p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -69,6 +82,7 @@ public final class KafkaClients {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.putAll(overrides);
         return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     }
 

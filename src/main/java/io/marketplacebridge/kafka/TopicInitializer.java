@@ -26,6 +26,9 @@ public final class TopicInitializer {
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicInitializer.class);
 
+    /** Largest dead-letter record the DLQ topic accepts (the producers allow 16 MiB requests). */
+    public static final int DLQ_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
     private final KafkaClients clients;
     private final BridgeSettings settings;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -64,9 +67,12 @@ public final class TopicInitializer {
         Optional<Short> replication = settings.topicReplicationFactor();
         List<NewTopic> wanted = new ArrayList<>();
         for (String name : List.of(t.customerMessages(), t.sellerMessages(), t.refundMessages(),
-                t.outbound(), t.results(), t.dlq())) {
+                t.outbound(), t.results())) {
             wanted.add(new NewTopic(name, partitions, replication));
         }
+        // a dead letter is the original command plus error headers: room for whatever the command topic took
+        wanted.add(new NewTopic(t.dlq(), partitions, replication).configs(Map.of(
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(DLQ_MAX_MESSAGE_BYTES))));
         // the bridge's own state: one partition (restored in order), compacted, kept forever
         wanted.add(new NewTopic(t.state(), Optional.of(1), replication).configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,

@@ -1,0 +1,48 @@
+package io.marketplacebridge.outbound;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The one result of a command record (SPEC section 6). */
+public record CommandResult(String commandId, String channel, String action, JsonNode orderId, Status status,
+                            ErrorCode code, String message, Integer httpStatus, JsonNode remote, int attempts,
+                            String sourceTopic, int sourcePartition, long sourceOffset, Instant timestamp) {
+
+    public enum Status { DELIVERED, DUPLICATE, REJECTED, FAILED }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** REJECTED and FAILED go to the dead-letter topic too. */
+    public boolean deadLetter() {
+        return status == Status.REJECTED || status == Status.FAILED;
+    }
+
+    public ObjectNode toJson() {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("commandId", commandId);
+        n.put("channel", channel);
+        n.put("action", action);
+        n.set("orderId", orderId);
+        n.put("status", status.name());
+        n.put("code", code == null ? null : code.name());
+        n.put("message", message);
+        n.put("httpStatus", httpStatus);
+        n.set("remote", remote);
+        n.put("attempts", attempts);
+        ObjectNode source = n.putObject("source");
+        source.put("topic", sourceTopic);
+        source.put("partition", sourcePartition);
+        source.put("offset", sourceOffset);
+        n.put("timestamp", timestamp.truncatedTo(ChronoUnit.MILLIS).toString());
+        return n;
+    }
+
+    public byte[] toBytes() {
+        return toJson().toString().getBytes(StandardCharsets.UTF_8);
+    }
+}
