@@ -1,0 +1,144 @@
+package io.marketplacebridge.inbound;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Fetches the details of the changed items with at most {@code concurrency} GETs in flight (the executor's
+ * size) and hands them on in batches, oldest first. Fetching runs ahead of the caller by a bounded window,
+ * so the detail GETs keep going while a batch is being written to Kafka.
+ */
+public final class DetailFetcher {
+
+    /** Receives one batch; returns normally once it is safely written. */
+    @FunctionalInterface
+    public interface BatchSink {
+        void accept(List<InboundMessage> batch) throws Exception;
+    }
+
+    static final Set<String> TYPES = Set.of("customer_order_message", "seller_order_message", "refund_order_message");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LectronzApi api;
+    private final ExecutorService fetchers;
+    private final int batchSize;
+
+    public DetailFetcher(LectronzApi api, ExecutorService fetchers, int batchSize) {
+        this.api = api;
+        this.fetchers = fetchers;
+        this.batchSize = batchSize;
+    }
+
+    /**
+     * Fetches every changed item, skips those whose detail {@code updated_at} is already known, and writes
+     * the rest in batches. Stops at the first failure (the batches before it are written; the rest is
+     * found again by the next scan).
+     *
+     * @return how many detail GETs were made
+     */
+    public int fetchAndWrite(List<LectronzApi.Item> changed, Map<Long, String> known, BatchSink sink) throws Exception {
+        int window = 2 * batchSize;
+        Deque<CompletableFuture<InboundMessage>> inFlight = new ArrayDeque<>();
+        int next = 0;
+        int fetched = 0;
+        List<InboundMessage> batch = new ArrayList<>(batchSize);
+        try {
+            while (next < changed.size() || !inFlight.isEmpty()) {
+                while (next < changed.size() && inFlight.size() < window) {
+                    LectronzApi.Item item = changed.get(next++);
+                    String last = known.get(item.id());
+                    inFlight.add(CompletableFuture.supplyAsync(() -> detail(item, last), fetchers));
+                }
+                InboundMessage m = join(inFlight.removeFirst());
+                fetched++;
+                if (m != null) {
+                    batch.add(m);
+                }
+                if (batch.size() >= batchSize) {
+                    sink.accept(List.copyOf(batch));
+                    batch.clear();
+                }
+            }
+            if (!batch.isEmpty()) {
+                sink.accept(List.copyOf(batch));
+            }
+            return fetched;
+        } finally {
+            inFlight.forEach(f -> f.cancel(false));
+        }
+    }
+
+    private static InboundMessage join(CompletableFuture<InboundMessage> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    /** The detail as an InboundMessage, or null when it holds nothing new (same updated_at as published). */
+    private InboundMessage detail(LectronzApi.Item item, String lastPublished) {
+        byte[] body = api.message(item.id());
+        return parse(item, lastPublished, body);
+    }
+
+    static InboundMessage parse(LectronzApi.Item item, String lastPublished, byte[] body) {
+        boolean created = lastPublished == null;
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (IOException e) {
+            return InboundMessage.malformed(item.id(), item.type(), item.createdAt(), item.updatedAt(), created,
+                    "not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+        if (root == null || !root.isObject()) {
+            return InboundMessage.malformed(item.id(), item.type(), item.createdAt(), item.updatedAt(), created,
+                    "not a JSON object");
+        }
+        String updatedAt = text(root, "updated_at");
+        if (updatedAt != null && updatedAt.equals(lastPublished)) {
+            return null; // the list was ahead of nothing: this version is already on Kafka
+        }
+        String type = text(root, "type");
+        JsonNode id = root.get("id");
+        JsonNode subject = root.get("subject");
+        JsonNode orderId = subject == null ? null : subject.get("id");
+        String problem = null;
+        if (id == null || !id.canConvertToLong() || id.asLong() != item.id()) {
+            problem = "id is " + id + ", expected " + item.id();
+        } else if (updatedAt == null) {
+            problem = "updated_at is missing";
+        } else if (!TYPES.contains(type)) {
+            problem = "unknown type '" + type + "'";
+        } else if (orderId == null || !orderId.asText("").matches("\\d+")) {
+            problem = "subject.id is " + orderId + ", expected an order id";
+        }
+        String createdAt = text(root, "created_at") != null ? text(root, "created_at") : item.createdAt();
+        if (problem != null) {
+            return InboundMessage.malformed(item.id(), type, createdAt, updatedAt != null ? updatedAt : item.updatedAt(),
+                    created, problem);
+        }
+        JsonNode readAt = root.get("read_at");
+        boolean unread = readAt == null || readAt.isNull();
+        return new InboundMessage(item.id(), type, orderId.asText(), createdAt, updatedAt, created, unread, body, null);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+}

@@ -1,0 +1,386 @@
+package io.marketplacebridge.inbound;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.marketplacebridge.config.BridgeSettings;
+import io.marketplacebridge.kafka.KafkaClients;
+import io.marketplacebridge.kafka.TopicInitializer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inbound half, called by the routes of routes/lectronz-inbound.yaml: {@link #poll()} on every poll
+ * interval, {@link #reconcile()} on every reconcile interval (never both at once). Each run scans the list,
+ * fetches the details of what is new or changed, and writes them in batches, one Kafka transaction each
+ * (records + state). Only the instance that holds the leadership polls.
+ */
+public final class InboundSync extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger("inbound");
+    /** Messages per Kafka transaction. */
+    static final int BATCH_SIZE = 250;
+    /** Above this many messages in a batch, one INFO line per batch instead of one per message. */
+    private static final int LOG_EACH_UP_TO = 50;
+
+    private final CamelContext context;
+    private final BridgeSettings settings;
+    private final KafkaClients clients;
+    private final TopicInitializer topics;
+    private final LectronzHealthCheck health = new LectronzHealthCheck();
+    private final ReentrantLock running = new ReentrantLock();
+    private final Map<Long, InboundKafka.Entry> state = new HashMap<>();
+    private final Set<Long> pendingMarks = new LinkedHashSet<>();
+    /** Marked read: their new updated_at is fetched directly at the next poll, not left to the reconcile. */
+    private final Set<Long> recheck = new LinkedHashSet<>();
+    private final String transactionalId;
+    private final AtomicLong httpCalls = new AtomicLong();
+    private volatile boolean stopping;
+    private LectronzApi api;
+    private ExecutorService fetchers;
+    private LeaderElection leader;
+    private InboundKafka kafka;
+    private Counter malformed;
+    private Counter published;
+
+    public InboundSync(CamelContext context, BridgeSettings settings, KafkaClients clients, TopicInitializer topics) {
+        this.context = context;
+        this.settings = settings;
+        this.clients = clients;
+        this.topics = topics;
+        this.transactionalId = "marketplace-bridge-inbound-" + shortHash(settings.lectronz().baseUrl() + "|" + settings.topics().state());
+    }
+
+    LectronzHealthCheck healthCheck() {
+        return health;
+    }
+
+    /** HTTP calls made to Lectronz so far (list, detail and mark_as_read), for logs and the benchmark. */
+    public long httpCalls() {
+        return httpCalls.get();
+    }
+
+    /** Test and benchmark hook: use this API instead of the Camel routes. */
+    void useApi(LectronzApi api) {
+        this.api = api;
+    }
+
+    @Override
+    protected void doStart() {
+        if (api == null) {
+            api = new CamelLectronzApi(context.createProducerTemplate());
+        }
+        api = counting(api);
+        fetchers = context.getExecutorServiceManager().newFixedThreadPool(this, "lectronz-detail",
+                settings.lectronz().concurrency());
+        MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
+        registry = registry != null ? registry : Metrics.globalRegistry;
+        malformed = Counter.builder("lectronz.inbound.malformed")
+                .description("Lectronz messages that could not be published because the remote JSON is malformed")
+                .register(registry);
+        published = Counter.builder("lectronz.inbound.published")
+                .description("Lectronz messages published to Kafka").register(registry);
+        leader = new LeaderElection(clients, transactionalId + "-leader", settings.topics().state());
+        leader.start();
+    }
+
+    @Override
+    protected void doStop() throws InterruptedException {
+        stopping = true;
+        if (leader != null) {
+            leader.close();
+        }
+        if (running.tryLock(15, TimeUnit.SECONDS)) {
+            try {
+                closeKafka();
+            } finally {
+                running.unlock();
+            }
+        }
+        if (fetchers != null) {
+            context.getExecutorServiceManager().shutdown(fetchers);
+        }
+    }
+
+    /** One poll: stops at the region already published. */
+    public void poll() {
+        sync(false);
+    }
+
+    /** A full walk of the list, catching updated_at changes of older messages. */
+    public void reconcile() {
+        sync(true);
+    }
+
+    private void sync(boolean full) {
+        if (!isStarted()) {
+            return; // inbound is switched off, or the bridge is stopping
+        }
+        running.lock();
+        try {
+            if (stopping || !topics.ready().isDone()) {
+                return;
+            }
+            if (!leader.isLeader()) {
+                closeKafka(); // another instance polls; our producer would be fenced anyway
+                return;
+            }
+            if (kafka == null) {
+                open();
+            }
+            scanAndWrite(full);
+            health.up();
+            markPending();
+        } catch (LectronzApi.UnauthorizedException e) {
+            health.down(e.getMessage());
+            LOG.error("{}; retrying at the next poll", e.getMessage());
+        } catch (LectronzApi.LectronzException e) {
+            if (e instanceof LectronzApi.MalformedResponseException) {
+                malformed.increment();
+            }
+            health.down(e.getMessage());
+            LOG.warn("{}; the scan stops here and resumes at the next poll (nothing is lost)", e.getMessage());
+        } catch (StoppedException e) {
+            LOG.info("inbound sync interrupted: {}", e.getMessage());
+        } catch (Exception e) {
+            if (fenced(e)) {
+                LOG.warn("Another instance took over the Lectronz poller (transactional.id {} fenced this one); "
+                        + "standing down until this instance leads again", transactionalId);
+            } else if (e instanceof KafkaException || e instanceof IllegalStateException) {
+                LOG.warn("Kafka write failed ({}); the open transaction is aborted and the sync retries at the next poll",
+                        rootMessage(e));
+            } else {
+                LOG.error("inbound sync failed; it starts over at the next poll", e);
+            }
+            closeKafka();
+        } finally {
+            running.unlock();
+        }
+    }
+
+    private void open() {
+        InboundKafka k = new InboundKafka(clients, settings.topics(), transactionalId, settings.lectronz().baseUrl());
+        Map<Long, InboundKafka.Entry> restored = k.open();
+        state.clear();
+        state.putAll(restored);
+        pendingMarks.clear();
+        if (settings.lectronz().markAsRead()) {
+            restored.forEach((id, e) -> {
+                if (needsMark(e.type(), e.unread())) {
+                    pendingMarks.add(id);
+                }
+            });
+        }
+        kafka = k;
+        LOG.info("inbound state restored from {}: {} known messages (transactional.id {})", settings.topics().state(),
+                state.size(), transactionalId);
+    }
+
+    private void scanAndWrite(boolean full) throws Exception {
+        Map<Long, String> known = new HashMap<>(state.size() * 2);
+        state.forEach((id, e) -> known.put(id, e.updatedAt()));
+        long callsBefore = httpCalls.get();
+        MessageScan.Result scan = MessageScan.scan(api, settings.lectronz().pageSize(), known, full);
+        List<LectronzApi.Item> changed = withRecheck(scan.changed());
+        if (changed.isEmpty()) {
+            LOG.debug("inbound {}: nothing new ({} list calls)", full ? "reconcile" : "poll", scan.listCalls());
+            return;
+        }
+        int total = changed.size();
+        LOG.info("inbound {}: {} new or changed messages to publish (list of {}, {} list calls)",
+                full ? "reconcile" : "poll", total, scan.totalCount(), scan.listCalls());
+        Progress progress = new Progress(LOG, total);
+        new DetailFetcher(api, fetchers, BATCH_SIZE).fetchAndWrite(changed, known, batch -> {
+            if (stopping || !leader.isLeader()) {
+                throw new StoppedException(stopping ? "the bridge is stopping" : "this instance lost the leadership");
+            }
+            kafka.write(batch);
+            committed(batch);
+            progress.advance(batch.size());
+        });
+        recheck.clear();
+        LOG.info("inbound {} done: {} messages in {} s ({} msg/s), {} HTTP calls", full ? "reconcile" : "poll",
+                progress.done(), String.format("%.1f", progress.seconds()), Math.round(progress.rate()),
+                httpCalls.get() - callsBefore);
+    }
+
+    /** The scan's changes plus the messages marked read since, oldest first. */
+    private List<LectronzApi.Item> withRecheck(List<LectronzApi.Item> changed) {
+        if (recheck.isEmpty()) {
+            return changed;
+        }
+        Set<Long> listed = new HashSet<>();
+        changed.forEach(i -> listed.add(i.id()));
+        List<LectronzApi.Item> all = new ArrayList<>(changed);
+        for (Long id : recheck) {
+            InboundKafka.Entry e = state.get(id);
+            if (e != null && !listed.contains(id)) {
+                all.add(new LectronzApi.Item(id, e.type(), e.createdAt(), e.updatedAt()));
+            }
+        }
+        all.sort(MessageScan.OLDEST_FIRST);
+        return all;
+    }
+
+    /** After the batch's transaction committed: remember, log, count, and queue the marks. */
+    private void committed(List<InboundMessage> batch) {
+        boolean each = batch.size() <= LOG_EACH_UP_TO;
+        int created = 0;
+        for (InboundMessage m : batch) {
+            if (m.malformed()) {
+                malformed.increment();
+                LOG.error("Malformed Lectronz message {} (updated_at {}): {}; not published, fetched again by the next "
+                        + "scans that list it", m.id(), m.updatedAt(), m.problem());
+                continue;
+            }
+            state.put(m.id(), InboundKafka.entry(m));
+            created += m.created() ? 1 : 0;
+            published.increment();
+            String line = String.format("inbound  order/%s %s #%d %s -> %s", m.orderId(), m.type(), m.id(),
+                    m.created() ? "created" : "updated", settings.topics().forMessageType(m.type()));
+            if (each) {
+                LOG.info(line);
+            } else {
+                LOG.debug(line);
+            }
+            if (settings.lectronz().markAsRead() && needsMark(m.type(), m.unread())) {
+                pendingMarks.add(m.id());
+            }
+        }
+        if (!each) {
+            LOG.info("inbound  batch of {} committed: {} created, {} updated, up to #{}", batch.size(), created,
+                    batch.size() - created, batch.get(batch.size() - 1).id());
+        }
+    }
+
+    private static boolean needsMark(String type, boolean unread) {
+        return unread && "customer_order_message".equals(type);
+    }
+
+    /**
+     * Marks committed customer messages read. A failure leaves them pending for the next poll; it never
+     * re-publishes anything. Marking bumps updated_at, so a later scan publishes that version as updated.
+     */
+    private void markPending() {
+        if (pendingMarks.isEmpty()) {
+            return;
+        }
+        List<Long> ids = new ArrayList<>(pendingMarks);
+        List<CompletableFuture<Long>> calls = new ArrayList<>(ids.size());
+        for (Long id : ids) {
+            calls.add(CompletableFuture.supplyAsync(() -> {
+                api.markAsRead(id);
+                return id;
+            }, fetchers));
+        }
+        int done = 0;
+        RuntimeException failure = null;
+        for (CompletableFuture<Long> call : calls) {
+            try {
+                Long id = call.join();
+                pendingMarks.remove(id);
+                recheck.add(id);
+                done++;
+            } catch (RuntimeException e) {
+                failure = e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        if (done > 0) {
+            LOG.info("inbound  marked {} customer message(s) as read", done);
+        }
+        if (failure instanceof LectronzApi.UnauthorizedException u) {
+            throw u;
+        }
+        if (failure != null) {
+            LOG.warn("mark_as_read failed for {} message(s) ({}); retried at the next poll", pendingMarks.size(),
+                    failure.getMessage());
+        }
+    }
+
+    private void closeKafka() {
+        if (kafka != null) {
+            kafka.close();
+            kafka = null;
+            state.clear();
+            pendingMarks.clear();
+            recheck.clear();
+        }
+    }
+
+    private LectronzApi counting(LectronzApi delegate) {
+        return new LectronzApi() {
+            @Override
+            public Page list(int limit, int offset) {
+                httpCalls.incrementAndGet();
+                return delegate.list(limit, offset);
+            }
+
+            @Override
+            public byte[] message(long id) {
+                httpCalls.incrementAndGet();
+                return delegate.message(id);
+            }
+
+            @Override
+            public void markAsRead(long id) {
+                httpCalls.incrementAndGet();
+                delegate.markAsRead(id);
+            }
+        };
+    }
+
+    private static boolean fenced(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    static String shortHash(String s) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 5);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Thrown from inside a sync when it must stop between transactions. */
+    private static final class StoppedException extends RuntimeException {
+        StoppedException(String message) {
+            super(message);
+        }
+    }
+}
