@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.marketplacebridge.config.BridgeSettings.BodyFormat;
+import io.marketplacebridge.http.RemoteApiHealthCheck;
 import io.marketplacebridge.outbound.CommandResult.Status;
 import io.marketplacebridge.outbound.OutboundCommand.Action;
 import io.marketplacebridge.outbound.OutboundCommand.Channel;
@@ -47,6 +48,7 @@ public final class CommandDelivery {
     private final BodyFormat bodyFormat;
     private final String alepheeApiKey;
     private final Clock clock;
+    private final RemoteApiHealthCheck alepheeHealth = new RemoteApiHealthCheck("alephee");
 
     public CommandDelivery(CommandValidator validator, AttachmentResolver attachments, ProducerTemplate template,
                            AlepheeRateGate gate, BodyFormat bodyFormat, String alepheeApiKey, Clock clock) {
@@ -57,6 +59,11 @@ public final class CommandDelivery {
         this.bodyFormat = bodyFormat;
         this.alepheeApiKey = alepheeApiKey;
         this.clock = clock;
+    }
+
+    /** Alephee as the last delivery saw it (registered as the health check {@code alephee}). */
+    public RemoteApiHealthCheck alepheeHealth() {
+        return alepheeHealth;
     }
 
     /**
@@ -82,7 +89,11 @@ public final class CommandDelivery {
             if (command.attachment() != null) {
                 document = attachments.resolve(command.attachment());
             }
-            return log(call(command, document, result));
+            CommandResult r = call(command, document, result);
+            if (r != null && command.channel() == Channel.ALEPHEE) {
+                observeAlephee(r);
+            }
+            return log(r);
         } catch (CommandRejected r) {
             return log(result.rejected(r, null, 0));
         } catch (InterruptedException e) {
@@ -161,6 +172,17 @@ public final class CommandDelivery {
         }
         return result.done(Status.FAILED, ErrorCode.REMOTE_UNAVAILABLE, "Could not reach " + remoteName + " after "
                 + attempts + " attempts (" + root.getClass().getSimpleName() + ")", null, null, attempts);
+    }
+
+    private void observeAlephee(CommandResult r) {
+        Integer status = r.httpStatus();
+        if (status != null && (status == 401 || status == 403)) {
+            alepheeHealth.down("Alephee refuses the credentials (HTTP " + status + "): check ALEPHEE_API_KEY and ALEPHEE_ACCOUNT_ID");
+        } else if (r.code() == ErrorCode.REMOTE_UNAVAILABLE) {
+            alepheeHealth.down("Alephee unavailable: " + r.message());
+        } else {
+            alepheeHealth.up();
+        }
     }
 
     /** The remote's own words: Alephee's {@code Message}, Lectronz's {@code errors}. */

@@ -6,6 +6,7 @@ import io.marketplacebridge.config.BridgeSettings;
 import io.marketplacebridge.kafka.KafkaClients;
 import io.marketplacebridge.kafka.TopicInitializer;
 import org.apache.camel.CamelContext;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.EventNotifierSupport;
@@ -38,6 +39,7 @@ public final class OutboundBeans {
                 settings.topics().outbound(), settings.topics().results(), settings.topics().dlq(),
                 settings.topics().state(), groupId, settings.outboundConcurrency());
         context.getRegistry().bind("alepheeRateGate", gate);
+        HealthCheckRegistry.get(context).register(delivery.alepheeHealth());
         context.getRegistry().bind("outboundConsumer", consumer);
         // start once the delivery routes run; stop before Camel stops them, so no command fails for that reason
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {

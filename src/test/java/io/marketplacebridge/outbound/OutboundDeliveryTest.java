@@ -286,4 +286,23 @@ class OutboundDeliveryTest {
         String text = kafka.resultFor(r).toString();
         assertFalse(text.contains(SandboxOptions.DEFAULT_ALEPHEE_API_KEY), text);
     }
+
+    @Test
+    void refusedAlepheeCredentialsTurnTheAlepheeHealthCheckDownUntilACallSucceeds() {
+        sandbox.setAlepheeApiKey("rotated-key");
+        try {
+            JsonNode r = kafka.resultFor(kafka.send("9006", alephee("\"orderId\":9006,\"content\":\"who am I\"")));
+            assertEquals("REJECTED", r.get("status").asText(), r.toString());
+            assertEquals(401, r.get("httpStatus").asInt());
+            var health = org.apache.camel.health.HealthCheckHelper.invoke(bridge.context(), "alephee", null).orElseThrow();
+            assertEquals(org.apache.camel.health.HealthCheck.State.DOWN, health.getState());
+            assertTrue(health.getMessage().orElse("").contains("ALEPHEE_API_KEY"), health.getMessage().toString());
+        } finally {
+            sandbox.setAlepheeApiKey(SandboxOptions.DEFAULT_ALEPHEE_API_KEY);
+        }
+        JsonNode ok = kafka.resultFor(kafka.send("9007", alephee("\"orderId\":9007,\"content\":\"back\"")));
+        assertEquals("DELIVERED", ok.get("status").asText(), ok.toString());
+        assertEquals(org.apache.camel.health.HealthCheck.State.UP,
+                org.apache.camel.health.HealthCheckHelper.invoke(bridge.context(), "alephee", null).orElseThrow().getState());
+    }
 }
