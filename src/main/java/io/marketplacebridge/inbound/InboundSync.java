@@ -174,8 +174,10 @@ public final class InboundSync extends ServiceSupport {
                         + "standing down until this instance leads again", transactionalId);
             } else if (e instanceof KafkaException || e instanceof IllegalStateException) {
                 kafkaFailures.increment();
-                LOG.warn("Kafka write failed ({}); the open transaction is aborted and the sync retries at the next poll",
-                        rootMessage(e));
+                // a timed-out commit has an unknown outcome: the next poll fences this producer, which settles the
+                // transaction, and re-reads the state from Kafka, so nothing is lost or published twice
+                LOG.warn("Kafka write failed ({}); the next poll settles the open transaction, re-reads the state "
+                        + "from Kafka and starts over", rootMessage(e));
             } else {
                 LOG.error("inbound sync failed; it starts over at the next poll", e);
             }
