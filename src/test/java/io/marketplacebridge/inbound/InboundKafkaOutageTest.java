@@ -93,6 +93,43 @@ class InboundKafkaOutageTest {
         }
     }
 
+    @Test
+    void brokerRestartInTheMiddleOfABacklogLosesAndDuplicatesNothing() throws Exception {
+        int backlog = 1000;
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(0, Files.createTempDirectory("inbound-outage-kafka")).start();
+        try (Sandbox sandbox = Sandbox.start(SandboxOptions.defaults(0).withSeedMessages(backlog)
+                .withLatency(Duration.ofMillis(5)));
+             InboundTopics topics = new InboundTopics(broker.bootstrapServers(), "outage-backlog")) {
+            Map<String, String> settings = topics.settings(broker.bootstrapServers(), sandbox.lectronzBaseUrl());
+            settings.put("lectronz.poll-interval", "500ms");
+            settings.put("lectronz.page-size", "50");
+            settings.put("kafka.client.max.block.ms", "3000");
+            try (BridgeRunner bridge = BridgeRunner.start(settings)) {
+                awaitRecords(topics, InboundSync.BATCH_SIZE);
+                broker.close();
+                double failuresBefore = kafkaFailures(bridge);
+                Awaitility.await("a write fails on Kafka").atMost(Duration.ofSeconds(20))
+                        .until(() -> kafkaFailures(bridge) > failuresBefore);
+                assertEquals(ServiceStatus.Started, bridge.context().getStatus());
+                broker.start();
+                awaitRecords(topics, backlog);
+                Awaitility.await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+                List<InboundTopics.Rec> recs = topics.read();
+                Map<String, InboundTopics.Rec> byCeId = new HashMap<>();
+                for (InboundTopics.Rec r : recs) {
+                    assertTrue(byCeId.put(r.ceId(), r) == null, "published twice: " + r.ceId());
+                    assertEquals("com.lectronz.message.created", r.headers().get("ce_type"));
+                }
+                for (LectronzMessage m : sandbox.messages()) {
+                    assertTrue(byCeId.containsKey(ceId(m)), "missing " + m.id());
+                }
+                assertEquals(backlog, recs.size());
+            }
+        } finally {
+            broker.close();
+        }
+    }
+
     private static String ceId(LectronzMessage m) {
         return "lectronz-message-" + m.id() + "-" + m.updatedAtText();
     }
