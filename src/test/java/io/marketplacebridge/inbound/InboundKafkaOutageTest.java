@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,10 +36,7 @@ class InboundKafkaOutageTest {
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(0, Files.createTempDirectory("inbound-outage-kafka")).start();
         try (Sandbox sandbox = Sandbox.start(SandboxOptions.defaults(0).withSeedMessages(SEEDED));
              InboundTopics topics = new InboundTopics(broker.bootstrapServers(), "outage")) {
-            Map<String, String> settings = topics.settings(broker.bootstrapServers(), sandbox.lectronzBaseUrl());
-            settings.put("lectronz.poll-interval", "500ms");
-            // a write to an unreachable Kafka gives up after 3 s (default 30 s), so a failed poll fits the test
-            settings.put("kafka.client.max.block.ms", "3000");
+            Map<String, String> settings = settings(topics, broker, sandbox);
             try (BridgeRunner bridge = BridgeRunner.start(settings)) {
                 awaitRecords(topics, SEEDED);
                 List<LectronzMessage> seeded = sandbox.messages();
@@ -71,14 +67,9 @@ class InboundKafkaOutageTest {
                 Awaitility.await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
                 recs = topics.read();
 
-                Map<String, InboundTopics.Rec> byCeId = new HashMap<>();
-                for (InboundTopics.Rec r : recs) {
-                    assertTrue(byCeId.put(r.ceId(), r) == null, "published twice: " + r.ceId());
-                }
+                Map<String, InboundTopics.Rec> byCeId = InboundTopics.assertEveryVersionExactlyOnce(recs, sandbox.messages());
                 for (LectronzMessage m : sandbox.messages()) {
-                    InboundTopics.Rec r = byCeId.get("lectronz-message-" + m.id() + "-" + m.updatedAtText());
-                    assertTrue(r != null, "missing " + m.id() + " " + m.updatedAtText());
-                    assertEquals(topics.prefix + "." + suffix(m.type()), r.topic());
+                    assertEquals(topics.prefix + "." + suffix(m.type()), byCeId.get(ceId(m)).topic());
                 }
                 for (LectronzMessage m : added) {
                     assertEquals("com.lectronz.message.created", byCeId.get(ceId(m)).headers().get("ce_type"));
@@ -100,10 +91,8 @@ class InboundKafkaOutageTest {
         try (Sandbox sandbox = Sandbox.start(SandboxOptions.defaults(0).withSeedMessages(backlog)
                 .withLatency(Duration.ofMillis(5)));
              InboundTopics topics = new InboundTopics(broker.bootstrapServers(), "outage-backlog")) {
-            Map<String, String> settings = topics.settings(broker.bootstrapServers(), sandbox.lectronzBaseUrl());
-            settings.put("lectronz.poll-interval", "500ms");
+            Map<String, String> settings = settings(topics, broker, sandbox);
             settings.put("lectronz.page-size", "50");
-            settings.put("kafka.client.max.block.ms", "3000");
             try (BridgeRunner bridge = BridgeRunner.start(settings)) {
                 awaitRecords(topics, InboundSync.BATCH_SIZE);
                 broker.close();
@@ -115,14 +104,8 @@ class InboundKafkaOutageTest {
                 awaitRecords(topics, backlog);
                 Awaitility.await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
                 List<InboundTopics.Rec> recs = topics.read();
-                Map<String, InboundTopics.Rec> byCeId = new HashMap<>();
-                for (InboundTopics.Rec r : recs) {
-                    assertTrue(byCeId.put(r.ceId(), r) == null, "published twice: " + r.ceId());
-                    assertEquals("com.lectronz.message.created", r.headers().get("ce_type"));
-                }
-                for (LectronzMessage m : sandbox.messages()) {
-                    assertTrue(byCeId.containsKey(ceId(m)), "missing " + m.id());
-                }
+                InboundTopics.assertEveryVersionExactlyOnce(recs, sandbox.messages());
+                assertTrue(recs.stream().allMatch(r -> "com.lectronz.message.created".equals(r.headers().get("ce_type"))));
                 assertEquals(backlog, recs.size());
             }
         } finally {
@@ -130,8 +113,16 @@ class InboundKafkaOutageTest {
         }
     }
 
+    private static Map<String, String> settings(InboundTopics topics, EmbeddedKafkaBroker broker, Sandbox sandbox) {
+        Map<String, String> settings = topics.settings(broker.bootstrapServers(), sandbox.lectronzBaseUrl());
+        settings.put("lectronz.poll-interval", "500ms");
+        // a write to an unreachable Kafka gives up after 3 s (default 30 s), so a failed poll fits the test
+        settings.put("kafka.client.max.block.ms", "3000");
+        return settings;
+    }
+
     private static String ceId(LectronzMessage m) {
-        return "lectronz-message-" + m.id() + "-" + m.updatedAtText();
+        return InboundTopics.ceId(m);
     }
 
     private static String suffix(String type) {
