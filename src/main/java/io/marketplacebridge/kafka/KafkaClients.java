@@ -77,6 +77,11 @@ public final class KafkaClients {
      * a killed process blocks read_committed readers (and the group's offset fetch) only that long.
      */
     public KafkaProducer<String, byte[]> transactionalProducer(String clientId, String transactionalId, java.time.Duration transactionTimeout) {
+        return new KafkaProducer<>(transactionalProducerProperties(clientId, transactionalId, transactionTimeout),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    Properties transactionalProducerProperties(String clientId, String transactionalId, java.time.Duration transactionTimeout) {
         Properties p = new Properties();
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
@@ -87,7 +92,7 @@ public final class KafkaClients {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(transactionTimeout.toMillis()));
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        return p;
     }
 
     /** A read_committed consumer that never commits by itself. */
