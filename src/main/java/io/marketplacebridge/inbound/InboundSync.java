@@ -19,6 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.marketplacebridge.config.BridgeSettings;
 import io.marketplacebridge.kafka.KafkaClients;
+import io.marketplacebridge.kafka.KafkaTransactions;
 import io.marketplacebridge.kafka.TopicInitializer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -177,7 +178,7 @@ public final class InboundSync extends ServiceSupport {
                 // a timed-out commit has an unknown outcome: the next poll fences this producer, which settles the
                 // transaction, and re-reads the state from Kafka, so nothing is lost or published twice
                 LOG.warn("Kafka write failed ({}); the next poll settles the open transaction, re-reads the state "
-                        + "from Kafka and starts over", rootMessage(e));
+                        + "from Kafka and starts over", KafkaTransactions.rootMessage(e));
             } else {
                 LOG.error("inbound sync failed; it starts over at the next poll", e);
             }
@@ -367,13 +368,6 @@ public final class InboundSync extends ServiceSupport {
         return false;
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-    }
 
     static String shortHash(String s) {
         try {
