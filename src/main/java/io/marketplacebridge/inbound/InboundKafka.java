@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.marketplacebridge.config.BridgeSettings;
 import io.marketplacebridge.kafka.KafkaClients;
+import io.marketplacebridge.kafka.KafkaTransactions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -108,23 +109,14 @@ final class InboundKafka implements AutoCloseable {
 
     /** One transaction: the records of the batch, oldest first, and their state records. */
     void write(List<InboundMessage> batch) {
-        producer.beginTransaction();
-        try {
+        KafkaTransactions.commitOrAbort(producer, () -> {
             for (InboundMessage m : batch) {
                 if (!m.malformed()) { // a malformed message stays unknown: the next scans fetch it again
                     producer.send(record(m));
                     producer.send(new ProducerRecord<>(topics.state(), 0, STATE_KEY_PREFIX + m.id(), stateValue(m)));
                 }
             }
-            producer.commitTransaction();
-        } catch (RuntimeException e) {
-            try {
-                producer.abortTransaction();
-            } catch (RuntimeException ignored) {
-                // fenced or broken producer: the caller closes it and starts over
-            }
-            throw e;
-        }
+        });
     }
 
     ProducerRecord<String, byte[]> record(InboundMessage m) {

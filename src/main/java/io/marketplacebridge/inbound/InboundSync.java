@@ -19,6 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.marketplacebridge.config.BridgeSettings;
 import io.marketplacebridge.kafka.KafkaClients;
+import io.marketplacebridge.kafka.KafkaTransactions;
 import io.marketplacebridge.kafka.TopicInitializer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,6 +65,7 @@ public final class InboundSync extends ServiceSupport {
     private InboundKafka kafka;
     private Counter malformed;
     private Counter published;
+    private Counter kafkaFailures;
 
     public InboundSync(CamelContext context, BridgeSettings settings, KafkaClients clients, TopicInitializer topics) {
         this.context = context;
@@ -102,6 +104,9 @@ public final class InboundSync extends ServiceSupport {
                 .register(registry);
         published = Counter.builder("lectronz.inbound.published")
                 .description("Lectronz messages published to Kafka").register(registry);
+        kafkaFailures = Counter.builder("lectronz.inbound.kafka.failures")
+                .description("Inbound syncs that failed on Kafka (unreachable, timed out); each is retried at the next poll")
+                .register(registry);
         leader = new LeaderElection(clients, transactionalId + "-leader", settings.topics().state());
         leader.start();
     }
@@ -169,8 +174,11 @@ public final class InboundSync extends ServiceSupport {
                 LOG.warn("Another instance took over the Lectronz poller (transactional.id {} fenced this one); "
                         + "standing down until this instance leads again", transactionalId);
             } else if (e instanceof KafkaException || e instanceof IllegalStateException) {
-                LOG.warn("Kafka write failed ({}); the open transaction is aborted and the sync retries at the next poll",
-                        rootMessage(e));
+                kafkaFailures.increment();
+                // a timed-out commit has an unknown outcome: the next poll fences this producer, which settles the
+                // transaction, and re-reads the state from Kafka, so nothing is lost or published twice
+                LOG.warn("Kafka write failed ({}); the next poll settles the open transaction, re-reads the state "
+                        + "from Kafka and starts over", KafkaTransactions.rootMessage(e));
             } else {
                 LOG.error("inbound sync failed; it starts over at the next poll", e);
             }
@@ -360,13 +368,6 @@ public final class InboundSync extends ServiceSupport {
         return false;
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-    }
 
     static String shortHash(String s) {
         try {

@@ -77,16 +77,22 @@ public final class KafkaClients {
      * a killed process blocks read_committed readers (and the group's offset fetch) only that long.
      */
     public KafkaProducer<String, byte[]> transactionalProducer(String clientId, String transactionalId, java.time.Duration transactionTimeout) {
-        Properties p = props(clientId);
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(transactionalProducerProperties(clientId, transactionalId, transactionTimeout),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    Properties transactionalProducerProperties(String clientId, String transactionalId, java.time.Duration transactionTimeout) {
+        Properties p = new Properties();
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(transactionTimeout.toMillis()));
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(16 * 1024 * 1024));
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        p.putAll(props(clientId)); // kafka.client.* may tune the defaults above (e.g. max.block.ms)...
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId); // ...never what exactly-once needs
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(transactionTimeout.toMillis()));
+        return p;
     }
 
     /** A read_committed consumer that never commits by itself. */

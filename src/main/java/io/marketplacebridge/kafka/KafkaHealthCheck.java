@@ -30,7 +30,7 @@ public final class KafkaHealthCheck extends AbstractHealthCheck implements AutoC
                     .nodes().get(4, TimeUnit.SECONDS).size();
             builder.detail("nodes", nodes).up();
         } catch (Exception e) {
-            builder.message("Kafka unreachable: " + TopicInitializer.rootMessage(e)).down();
+            builder.message("Kafka unreachable: " + KafkaTransactions.rootMessage(e)).down();
         }
     }
 

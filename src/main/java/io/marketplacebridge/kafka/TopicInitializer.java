@@ -106,7 +106,7 @@ public final class TopicInitializer {
                 return;
             } catch (Exception e) {
                 LOG.warn("Kafka at {} not ready ({}); retrying topic set-up in {}s", clients.bootstrapServers(),
-                        rootMessage(e), backoff.toSeconds());
+                        KafkaTransactions.rootMessage(e), backoff.toSeconds());
                 try {
                     Thread.sleep(backoff.toMillis());
                 } catch (InterruptedException ie) {
@@ -118,11 +118,4 @@ public final class TopicInitializer {
         }
     }
 
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-    }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.marketplacebridge.kafka.KafkaClients;
+import io.marketplacebridge.kafka.KafkaTransactions;
 import io.marketplacebridge.kafka.TopicInitializer;
 import io.marketplacebridge.outbound.CommandResult.Status;
 import org.apache.camel.support.service.ServiceSupport;
@@ -148,7 +149,7 @@ public final class OutboundConsumer extends ServiceSupport {
                     break;
                 }
                 LOG.warn("Outbound: Kafka session ended ({}); uncommitted commands will be processed again. Retrying in {} ms",
-                        rootMessage(e), backoffMs);
+                        KafkaTransactions.rootMessage(e), backoffMs);
                 sleepQuietly(backoffMs);
                 backoffMs = Math.min(backoffMs * 2, 30_000);
             }
@@ -352,8 +353,7 @@ public final class OutboundConsumer extends ServiceSupport {
             return;
         }
         List<String> delivered = new ArrayList<>();
-        try {
-            producer.beginTransaction();
+        KafkaTransactions.commitOrAbort(producer, () -> {
             for (ConsumerRecord<String, byte[]> r : done) {
                 CommandResult result = results.get(r);
                 producer.send(resultRecord(r, result));
@@ -366,15 +366,7 @@ public final class OutboundConsumer extends ServiceSupport {
                 }
             }
             producer.sendOffsetsToTransaction(offsets, c.groupMetadata());
-            producer.commitTransaction();
-        } catch (RuntimeException e) {
-            try {
-                producer.abortTransaction();
-            } catch (RuntimeException ignored) {
-                // the session is being replaced anyway
-            }
-            throw e;
-        }
+        });
         committed.putAll(next);
         delivered.forEach(deliveredIds::add);
     }
@@ -427,11 +419,4 @@ public final class OutboundConsumer extends ServiceSupport {
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-    }
 }

@@ -106,6 +106,25 @@ public final class InboundTopics implements AutoCloseable {
         return List.copyOf(records);
     }
 
+    /**
+     * Asserts each record's ce_id is unique and every (id, updated_at) the sandbox holds now is among them.
+     * @return the records by ce_id
+     */
+    static Map<String, Rec> assertEveryVersionExactlyOnce(List<Rec> recs, List<io.marketplacebridge.sandbox.LectronzMessage> now) {
+        Map<String, Rec> byCeId = new HashMap<>();
+        for (Rec r : recs) {
+            org.junit.jupiter.api.Assertions.assertNull(byCeId.put(r.ceId(), r), "published twice: " + r.ceId());
+        }
+        for (io.marketplacebridge.sandbox.LectronzMessage m : now) {
+            org.junit.jupiter.api.Assertions.assertTrue(byCeId.containsKey(ceId(m)), "missing " + ceId(m));
+        }
+        return byCeId;
+    }
+
+    static String ceId(io.marketplacebridge.sandbox.LectronzMessage m) {
+        return "lectronz-message-" + m.id() + "-" + m.updatedAtText();
+    }
+
     @Override
     public void close() {
         consumer.close();

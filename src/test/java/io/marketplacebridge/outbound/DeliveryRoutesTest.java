@@ -1,0 +1,91 @@
+package io.marketplacebridge.outbound;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.marketplacebridge.http.RetryAfter;
+import org.apache.camel.Exchange;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.StringEntity;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The YAML delivery routes as Camel Main loads them, against WireMock: whatever headers a command arrived
+ * with on Kafka, the remote API sees only what it needs.
+ */
+class DeliveryRoutesTest extends CamelMainTestSupport {
+
+    private static final WireMockServer REMOTE = new WireMockServer(wireMockConfig().dynamicPort());
+
+    static {
+        REMOTE.start();
+        REMOTE.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(201).withBody("{\"id\":1}")));
+    }
+
+    @AfterAll
+    static void stopRemote() {
+        REMOTE.stop();
+    }
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties p = new Properties();
+        String base = "http://localhost:" + REMOTE.port();
+        p.put("lectronz.base-url", base + "/lectronz/api/v1");
+        p.put("lectronz.api-token", "the-lectronz-token");
+        p.put("alephee.base-url", base + "/alephee/v2");
+        p.put("bridge.http.max-retries", "0");
+        p.put("bridge.http.retry-delay", "10");
+        p.put("bridge.http.max-retry-delay", "10");
+        return p;
+    }
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.withRoutesIncludePattern("file:routes/error-handling.yaml,file:routes/outbound-delivery.yaml");
+    }
+
+    @Override
+    protected void bindToRegistryAfterInjections(Registry registry) {
+        registry.bind("retryAfter", new RetryAfter());
+    }
+
+    @Test
+    void kafkaHeadersNeverReachTheRemoteApi() {
+        Exchange sent = template.send(CommandDelivery.LECTRONZ_SEND, ex -> {
+            ex.getIn().setHeader("kafka.KEY", "10001");
+            ex.getIn().setHeader("kafka.TOPIC", "marketplace.outbound");
+            ex.getIn().setHeader("correlation-id", "c-1");
+            ex.getIn().setHeader("X-Evil", "injected");
+            ex.getIn().setHeader("Authorization", "Bearer forged");
+            ex.getIn().setHeader("Content-Type", "text/evil");
+            ex.getIn().setBody(new StringEntity("{\"content\":\"hi\"}", ContentType.APPLICATION_JSON)); // as CommandDelivery sends it
+            ex.setProperty(CommandDelivery.PATH, "/messages");
+        });
+        assertNull(sent.getException());
+        LoggedRequest request = REMOTE.getAllServeEvents().get(0).getRequest();
+        assertEquals("/lectronz/api/v1/messages", request.getUrl());
+        assertEquals("Bearer the-lectronz-token", request.getHeader("Authorization"));
+        Set<String> names = request.getAllHeaderKeys().stream().map(String::toLowerCase).collect(Collectors.toSet());
+        for (String leaked : Set.of("kafka.key", "kafka.topic", "correlation-id", "x-evil")) {
+            assertFalse(names.contains(leaked), leaked + " reached the remote: " + names);
+        }
+        assertTrue(request.getHeader("Content-Type").startsWith("application/json"), request.getHeader("Content-Type"));
+    }
+}
