@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import io.marketplacebridge.sandbox.Sandbox;
 import io.marketplacebridge.sandbox.SandboxOptions;
@@ -67,8 +66,7 @@ public final class KillScenario {
                 Awaitility.await("all command offsets committed").atMost(Duration.ofMinutes(1))
                         .until(() -> kafka.committedCommands() == commands);
                 List<ConsumerRecord<String, byte[]>> all = kafka.results(commands, Duration.ofSeconds(1));
-                Map<String, Long> perSource = all.stream().map(r -> OutboundKafka.json(r.value()).get("source"))
-                        .collect(Collectors.groupingBy(s -> s.get("partition").asText() + "/" + s.get("offset").asText(), Collectors.counting()));
+                Map<String, Long> perSource = OutboundKafka.resultsPerSource(all);
                 Map<Long, Long> sends = new HashMap<>();
                 sandbox.alepheeMessages().forEach(m -> sends.merge(m.orderId(), 1L, Long::sum));
                 return new Outcome(commands, all, perSource, sends);

@@ -175,6 +175,13 @@ public final class OutboundKafka implements AutoCloseable {
         return null;
     }
 
+    /** Results per command record, keyed by the record's source "partition/offset". */
+    public static Map<String, Long> resultsPerSource(List<ConsumerRecord<String, byte[]>> results) {
+        return results.stream().map(r -> json(r.value()).get("source"))
+                .collect(java.util.stream.Collectors.groupingBy(s -> s.get("partition").asText() + "/" + s.get("offset").asText(),
+                        java.util.stream.Collectors.counting()));
+    }
+
     public static JsonNode json(byte[] value) {
         try {
             return JSON.readTree(value);

@@ -88,8 +88,7 @@ class OutboundScaleOutTest {
                         .until(() -> kafka.committedCommands() == COMMANDS);
                 List<ConsumerRecord<String, byte[]>> results = kafka.results(COMMANDS, Duration.ofSeconds(1));
 
-                Map<String, Long> perSource = results.stream().map(r -> OutboundKafka.json(r.value()).get("source"))
-                        .collect(Collectors.groupingBy(s -> s.get("partition").asText() + "/" + s.get("offset").asText(), Collectors.counting()));
+                Map<String, Long> perSource = OutboundKafka.resultsPerSource(results);
                 assertEquals(COMMANDS, perSource.size(), "every command record has a result");
                 assertEquals(List.of(), perSource.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList(),
                         "command records with more than one result");
