@@ -2,6 +2,7 @@ package io.marketplacebridge.inbound;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EmbeddedKafkaExtension.class)
 class InboundKillInTransactionTest {
 
-    private static final int MESSAGES = 750;
+    /** Five batches: room for a second and third attempt when a kill lands after a commit. */
+    private static final int MESSAGES = 1250;
+    private static final int ATTEMPTS = 3;
     private static final int BATCH = InboundSync.BATCH_SIZE;
 
     @Test
@@ -70,25 +73,34 @@ class InboundKillInTransactionTest {
                 }
             }
 
-            Set<String> inFlight;
-            try (BridgeProcess first = BridgeProcess.start(settings).awaitStarted()) {
-                Awaitility.await("first batch committed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                        .until(() -> topics.read().size() >= BATCH);
-                Awaitility.await("a transaction open with records sent").atMost(Duration.ofSeconds(30))
-                        .pollInterval(Duration.ofMillis(1))
-                        .until(() -> ongoing(admin, transactionalId) && !pastStableOffset(admin, partitions).isEmpty());
-                first.kill9();
-                // still open after the kill: it was killed inside the transaction, not during its commit
-                assertEquals(TransactionState.ONGOING, describe(admin, transactionalId).state());
-                inFlight = uncommittedCeIds(bootstrap, pastStableOffset(admin, partitions));
-                assertFalse(inFlight.isEmpty(), "records of the open transaction are in the log");
-                Map<String, Long> committedAtKill = readAll(bootstrap, partitions, "read_committed");
-                int committed = committedAtKill.values().stream().mapToInt(Long::intValue).sum();
-                System.out.printf("killed inside an open transaction: %d records committed, %d sent but not committed%n",
-                        committed, inFlight.size());
-                assertTrue(committed >= BATCH && committed < MESSAGES, "killed in the middle (" + committed + " committed)");
-                assertTrue(inFlight.stream().noneMatch(committedAtKill::containsKey), "read_committed does not see the open transaction");
+            // the kill races the commit: when it lands just after the commit, the next process tries again
+            Set<String> inFlight = null;
+            for (int attempt = 1; attempt <= ATTEMPTS && inFlight == null; attempt++) {
+                int before = topics.read().size();
+                try (BridgeProcess bridge = BridgeProcess.start(settings).awaitStarted()) {
+                    Awaitility.await("a batch committed").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                            .until(() -> topics.read().size() >= before + BATCH);
+                    Awaitility.await("a transaction open with records sent").atMost(Duration.ofSeconds(30))
+                            .pollInterval(Duration.ofMillis(1))
+                            .until(() -> ongoing(admin, transactionalId) && !pastStableOffset(admin, partitions).isEmpty());
+                    bridge.kill9();
+                    // still open after the kill: it was killed inside the transaction, not during its commit
+                    if (describe(admin, transactionalId).state() != TransactionState.ONGOING) {
+                        System.out.printf("attempt %d: the kill landed after the commit; trying again%n", attempt);
+                        continue;
+                    }
+                    inFlight = uncommittedCeIds(bootstrap, pastStableOffset(admin, partitions));
+                    assertFalse(inFlight.isEmpty(), "records of the open transaction are in the log");
+                    Map<String, Long> committedAtKill = readAll(bootstrap, partitions, "read_committed");
+                    int committed = committedAtKill.values().stream().mapToInt(Long::intValue).sum();
+                    System.out.printf("killed inside an open transaction: %d records committed, %d sent but not committed%n",
+                            committed, inFlight.size());
+                    assertTrue(committed >= BATCH && committed < MESSAGES, "killed in the middle (" + committed + " committed)");
+                    Set<String> open = inFlight;
+                    assertTrue(open.stream().noneMatch(committedAtKill::containsKey), "read_committed does not see the open transaction");
+                }
             }
+            assertNotNull(inFlight, "no kill landed inside an open transaction in " + ATTEMPTS + " attempts");
 
             try (BridgeProcess second = BridgeProcess.start(settings).awaitStarted()) {
                 Awaitility.await("the rest published").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
