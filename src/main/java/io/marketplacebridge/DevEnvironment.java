@@ -23,6 +23,8 @@ final class DevEnvironment extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(DevEnvironment.class);
 
+    private static final long SANDBOX_ID_EPOCH_MILLIS = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
+
     private EmbeddedKafkaBroker broker;
     private Sandbox sandbox;
 
@@ -48,9 +50,13 @@ final class DevEnvironment extends ServiceSupport {
             pc.addOverrideProperty("kafka.bootstrap-servers", broker.bootstrapServers());
         }
         if (wantsSandbox) {
-            sandbox = Sandbox.start(SandboxOptions.fromSettings(settings.sandboxPort(),
+            SandboxOptions options = SandboxOptions.fromSettings(settings.sandboxPort(),
                     settings.lectronz().apiToken(), settings.alephee().apiKey(), settings.alephee().accountId(),
-                    key -> pc.resolveProperty(key).orElse(null)));
+                    key -> pc.resolveProperty(key).orElse(null));
+            if (pc.resolveProperty("sandbox.first-message-id").isEmpty()) {
+                options = options.withFirstMessageId(firstMessageIdFromClock(System.currentTimeMillis()));
+            }
+            sandbox = Sandbox.start(options);
             if (BridgeSettings.SANDBOX.equals(settings.lectronz().baseUrl())) {
                 pc.addOverrideProperty("lectronz.base-url", sandbox.lectronzBaseUrl());
             }
@@ -59,6 +65,16 @@ final class DevEnvironment extends ServiceSupport {
             }
         }
         return BridgeSettings.load(settings.profile(), key -> pc.resolveProperty(key).orElse(null));
+    }
+
+    /**
+     * The sandbox forgets its messages on every run while the embedded broker keeps {@code ./data}. Numbering a
+     * run's messages from the clock (tenths of a second since 2026) keeps them apart from the last run's, so a
+     * second run publishes its messages as {@code created} instead of as {@code updated} versions of old ids.
+     * A run uses far fewer ids than it lasts tenths of a second; the numbers stay within int range until 2032.
+     */
+    static long firstMessageIdFromClock(long epochMillis) {
+        return Math.max(1, (epochMillis - SANDBOX_ID_EPOCH_MILLIS) / 100);
     }
 
     Sandbox sandbox() {

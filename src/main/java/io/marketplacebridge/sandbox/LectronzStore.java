@@ -44,9 +44,13 @@ final class LectronzStore {
     private final Map<Long, Integer> positionById = new HashMap<>();
     private final List<Long> createdViaApi = new ArrayList<>();
     private final List<Long> seededOrders = new ArrayList<>();
-    private long nextId = 5001;
+    private long nextId;
     private long nextOrderId = 10001;
     private long lastMillis;
+
+    LectronzStore(long firstMessageId) {
+        this.nextId = firstMessageId;
+    }
 
     record Page(int total, List<LectronzMessage> newestFirst) {
     }

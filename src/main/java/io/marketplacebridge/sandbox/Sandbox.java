@@ -71,7 +71,7 @@ public final class Sandbox implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService workers;
     private final ScheduledExecutorService demo;
-    private final LectronzStore lectronzStore = new LectronzStore();
+    private final LectronzStore lectronzStore;
     private final LectronzApi lectronz;
     private final AlepheeApi alephee;
     private final Faults faults;
@@ -82,6 +82,7 @@ public final class Sandbox implements AutoCloseable {
             calls.put(e, new LongAdder());
         }
         faults = new Faults(options);
+        lectronzStore = new LectronzStore(options.firstMessageId());
         lectronz = new LectronzApi(lectronzStore, options.lectronzToken());
         alephee = new AlepheeApi(options.alepheeApiKey(), options.alepheeAccountId(), options.alepheeRateLimit());
         lectronzStore.seed(options.seedMessages());

@@ -25,11 +25,13 @@ import org.apache.camel.util.TimeUtils;
  *                          ({@code sandbox.hang-rate})
  * @param hangDuration      how long a hanging request hangs ({@code sandbox.hang-duration})
  * @param alepheeRateLimit  Alephee requests per minute per API key, 0 = unlimited ({@code sandbox.alephee-rate-limit})
+ * @param firstMessageId    the id of the first Lectronz message ({@code sandbox.first-message-id}, default 5001)
  */
 public record SandboxOptions(int port, String lectronzToken, String alepheeApiKey, String alepheeAccountId,
                              int seedMessages, Duration demoInterval, Duration latency,
                              double errorRate, double rateLimitRate, int retryAfterSeconds,
-                             double hangRate, Duration hangDuration, int alepheeRateLimit) {
+                             double hangRate, Duration hangDuration, int alepheeRateLimit,
+                             long firstMessageId) {
 
     public static final String DEFAULT_LECTRONZ_TOKEN = "sandbox-lectronz-token";
     public static final String DEFAULT_ALEPHEE_API_KEY = "sandbox-alephee-key";
@@ -43,12 +45,15 @@ public record SandboxOptions(int port, String lectronzToken, String alepheeApiKe
             throw new IllegalArgumentException("sandbox.seed-messages, sandbox.retry-after and "
                     + "sandbox.alephee-rate-limit must not be negative");
         }
+        if (firstMessageId < 1) {
+            throw new IllegalArgumentException("sandbox.first-message-id must be at least 1, got " + firstMessageId);
+        }
     }
 
     /** The default credentials, 25 seeded messages, no demo timer, no latency, no faults, 600 Alephee calls/min. */
     public static SandboxOptions defaults(int port) {
         return new SandboxOptions(port, DEFAULT_LECTRONZ_TOKEN, DEFAULT_ALEPHEE_API_KEY, DEFAULT_ALEPHEE_ACCOUNT_ID,
-                25, Duration.ZERO, Duration.ZERO, 0, 0, 1, 0, Duration.ofSeconds(60), 600);
+                25, Duration.ZERO, Duration.ZERO, 0, 0, 1, 0, Duration.ofSeconds(60), 600, 5001);
     }
 
     /**
@@ -70,44 +75,58 @@ public record SandboxOptions(int port, String lectronzToken, String alepheeApiKe
                 integer(lookup, "sandbox.retry-after", d.retryAfterSeconds()),
                 decimal(lookup, "sandbox.hang-rate", d.hangRate()),
                 duration(lookup, "sandbox.hang-duration", d.hangDuration()),
-                integer(lookup, "sandbox.alephee-rate-limit", d.alepheeRateLimit()));
+                integer(lookup, "sandbox.alephee-rate-limit", d.alepheeRateLimit()),
+                whole(lookup, "sandbox.first-message-id", d.firstMessageId()));
     }
 
     public SandboxOptions withSeedMessages(int n) {
         return new SandboxOptions(port, lectronzToken, alepheeApiKey, alepheeAccountId, n, demoInterval, latency,
-                errorRate, rateLimitRate, retryAfterSeconds, hangRate, hangDuration, alepheeRateLimit);
+                errorRate, rateLimitRate, retryAfterSeconds, hangRate, hangDuration,
+                alepheeRateLimit, firstMessageId);
     }
 
     public SandboxOptions withDemoInterval(Duration interval) {
         return new SandboxOptions(port, lectronzToken, alepheeApiKey, alepheeAccountId, seedMessages, interval,
-                latency, errorRate, rateLimitRate, retryAfterSeconds, hangRate, hangDuration, alepheeRateLimit);
+                latency, errorRate, rateLimitRate, retryAfterSeconds, hangRate, hangDuration,
+                alepheeRateLimit, firstMessageId);
     }
 
     public SandboxOptions withLatency(Duration perRequest) {
         return new SandboxOptions(port, lectronzToken, alepheeApiKey, alepheeAccountId, seedMessages, demoInterval,
-                perRequest, errorRate, rateLimitRate, retryAfterSeconds, hangRate, hangDuration, alepheeRateLimit);
+                perRequest, errorRate, rateLimitRate, retryAfterSeconds, hangRate, hangDuration,
+                alepheeRateLimit, firstMessageId);
     }
 
     /** Random faults for benchmarks: fractions (0..1) of requests answered 500, answered 429, hanging. */
     public SandboxOptions withRandomFaults(double errors, double rateLimits, int retryAfter, double hangs) {
         return new SandboxOptions(port, lectronzToken, alepheeApiKey, alepheeAccountId, seedMessages, demoInterval,
-                latency, errors, rateLimits, retryAfter, hangs, hangDuration, alepheeRateLimit);
+                latency, errors, rateLimits, retryAfter, hangs, hangDuration,
+                alepheeRateLimit, firstMessageId);
     }
 
     public SandboxOptions withHangDuration(Duration hang) {
         return new SandboxOptions(port, lectronzToken, alepheeApiKey, alepheeAccountId, seedMessages, demoInterval,
-                latency, errorRate, rateLimitRate, retryAfterSeconds, hangRate, hang, alepheeRateLimit);
+                latency, errorRate, rateLimitRate, retryAfterSeconds, hangRate, hang,
+                alepheeRateLimit, firstMessageId);
     }
 
     /** Alephee requests per minute per API key; 0 = unlimited. */
     public SandboxOptions withAlepheeRateLimit(int perMinute) {
         return new SandboxOptions(port, lectronzToken, alepheeApiKey, alepheeAccountId, seedMessages, demoInterval,
-                latency, errorRate, rateLimitRate, retryAfterSeconds, hangRate, hangDuration, perMinute);
+                latency, errorRate, rateLimitRate, retryAfterSeconds, hangRate, hangDuration,
+                perMinute, firstMessageId);
+    }
+
+    /** Lectronz message ids start here (the dev profile starts from the clock, see DevEnvironment). */
+    public SandboxOptions withFirstMessageId(long id) {
+        return new SandboxOptions(port, lectronzToken, alepheeApiKey, alepheeAccountId, seedMessages, demoInterval,
+                latency, errorRate, rateLimitRate, retryAfterSeconds, hangRate, hangDuration, alepheeRateLimit, id);
     }
 
     public SandboxOptions withCredentials(String token, String apiKey, String accountId) {
         return new SandboxOptions(port, token, apiKey, accountId, seedMessages, demoInterval, latency,
-                errorRate, rateLimitRate, retryAfterSeconds, hangRate, hangDuration, alepheeRateLimit);
+                errorRate, rateLimitRate, retryAfterSeconds, hangRate, hangDuration,
+                alepheeRateLimit, firstMessageId);
     }
 
     private static String orDefault(String value, String fallback) {
@@ -120,9 +139,17 @@ public record SandboxOptions(int port, String lectronzToken, String alepheeApiKe
     }
 
     private static int integer(Function<String, String> lookup, String key, int fallback) {
+        long v = whole(lookup, key, fallback);
+        if (v != (int) v) {
+            throw new IllegalArgumentException(key + " is too large, got " + v);
+        }
+        return (int) v;
+    }
+
+    private static long whole(Function<String, String> lookup, String key, long fallback) {
         String v = value(lookup, key);
         try {
-            return v == null ? fallback : Integer.parseInt(v);
+            return v == null ? fallback : Long.parseLong(v);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "'");
         }

@@ -66,4 +66,18 @@ class SandboxOptionsTest {
             assertTrue(sandbox.seededOrders().contains(demo.orderId()));
         }
     }
+
+    @Test
+    void messageIdsStartAtTheConfiguredFirstId() {
+        SandboxOptions o = SandboxOptions.fromSettings(0, null, null, null,
+                Map.of("sandbox.first-message-id", "700000000", "sandbox.seed-messages", "3")::get);
+        try (Sandbox sandbox = Sandbox.start(o)) {
+            assertEquals(java.util.List.of(700000000L, 700000001L, 700000002L),
+                    sandbox.messages().stream().map(LectronzMessage::id).sorted().toList());
+            assertEquals(700000003L, sandbox.addCustomerMessage(sandbox.seededOrders().get(0), "Hi").id());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+                SandboxOptions.fromSettings(0, "t", "k", "1", Map.of("sandbox.first-message-id", "0")::get));
+        assertTrue(e.getMessage().contains("sandbox.first-message-id"), e.getMessage());
+    }
 }
