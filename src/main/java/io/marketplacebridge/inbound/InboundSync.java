@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.marketplacebridge.config.BridgeSettings;
+import io.marketplacebridge.http.RemoteApiHealthCheck;
 import io.marketplacebridge.kafka.KafkaClients;
 import io.marketplacebridge.kafka.KafkaTransactions;
 import io.marketplacebridge.kafka.TopicInitializer;
@@ -50,7 +51,7 @@ public final class InboundSync extends ServiceSupport {
     private final BridgeSettings settings;
     private final KafkaClients clients;
     private final TopicInitializer topics;
-    private final LectronzHealthCheck health = new LectronzHealthCheck();
+    private final RemoteApiHealthCheck health = new RemoteApiHealthCheck("lectronz");
     private final ReentrantLock running = new ReentrantLock();
     private final Map<Long, InboundKafka.Entry> state = new HashMap<>();
     private final Set<Long> pendingMarks = new LinkedHashSet<>();
@@ -75,7 +76,7 @@ public final class InboundSync extends ServiceSupport {
         this.transactionalId = "marketplace-bridge-inbound-" + shortHash(settings.lectronz().baseUrl() + "|" + settings.topics().state());
     }
 
-    LectronzHealthCheck healthCheck() {
+    RemoteApiHealthCheck healthCheck() {
         return health;
     }
 
