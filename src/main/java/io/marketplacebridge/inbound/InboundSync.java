@@ -26,6 +26,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import org.apache.camel.CamelContext;
+import org.apache.camel.cluster.CamelClusterEventListener;
+import org.apache.camel.cluster.CamelClusterView;
+import org.apache.camel.support.cluster.ClusterServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -37,11 +40,14 @@ import org.slf4j.LoggerFactory;
  * The inbound half, called by the routes of routes/lectronz-inbound.yaml: {@link #poll()} on every poll
  * interval, {@link #reconcile()} on every reconcile interval (never both at once). Each run scans the list,
  * fetches the details of what is new or changed, and writes them in batches, one Kafka transaction each
- * (records + state). Only the instance that holds the leadership polls.
+ * (records + state). Only the instance that leads {@value #LEADERSHIP} polls: the routes run on camel-master's
+ * {@code master:} endpoint, and this bean checks the same cluster view between transactions.
  */
 public final class InboundSync extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger("inbound");
+    /** The cluster namespace of the Lectronz poller (the {@code master:} endpoints of routes/lectronz-inbound.yaml). */
+    public static final String LEADERSHIP = "lectronz-poller";
     /** Messages per Kafka transaction. */
     static final int BATCH_SIZE = 250;
     /** Above this many messages in a batch, one INFO line per batch instead of one per message. */
@@ -62,7 +68,14 @@ public final class InboundSync extends ServiceSupport {
     private volatile boolean stopping;
     private LectronzApi api;
     private ExecutorService fetchers;
-    private LeaderElection leader;
+    private CamelClusterView leadership;
+    /** Set when this instance loses the leadership: the next run as leader re-reads the state from Kafka. */
+    private volatile boolean standDown;
+    private final CamelClusterEventListener.Leadership onLeadershipChange = (view, leader) -> {
+        if (!view.getLocalMember().isLeader()) {
+            standDown = true;
+        }
+    };
     private InboundKafka kafka;
     private Counter malformed;
     private Counter published;
@@ -74,6 +87,11 @@ public final class InboundSync extends ServiceSupport {
         this.clients = clients;
         this.topics = topics;
         this.transactionalId = "marketplace-bridge-inbound-" + shortHash(settings.lectronz().baseUrl() + "|" + settings.topics().state());
+    }
+
+    /** Shared by every instance syncing the same Lectronz API into the same state topic. */
+    String transactionalId() {
+        return transactionalId;
     }
 
     RemoteApiHealthCheck healthCheck() {
@@ -91,7 +109,7 @@ public final class InboundSync extends ServiceSupport {
     }
 
     @Override
-    protected void doStart() {
+    protected void doStart() throws Exception {
         if (api == null) {
             api = new CamelLectronzApi(context.createProducerTemplate());
         }
@@ -108,15 +126,16 @@ public final class InboundSync extends ServiceSupport {
         kafkaFailures = Counter.builder("lectronz.inbound.kafka.failures")
                 .description("Inbound syncs that failed on Kafka (unreachable, timed out); each is retried at the next poll")
                 .register(registry);
-        leader = new LeaderElection(clients, transactionalId + "-leader", settings.topics().state());
-        leader.start();
+        leadership = ClusterServiceHelper.mandatoryLookupService(context).getView(LEADERSHIP);
+        leadership.addEventListener(onLeadershipChange);
     }
 
     @Override
-    protected void doStop() throws InterruptedException {
+    protected void doStop() throws Exception {
         stopping = true;
-        if (leader != null) {
-            leader.close();
+        if (leadership != null) {
+            leadership.removeEventListener(onLeadershipChange);
+            leadership.getClusterService().releaseView(leadership);
         }
         if (running.tryLock(15, TimeUnit.SECONDS)) {
             try {
@@ -149,8 +168,11 @@ public final class InboundSync extends ServiceSupport {
             if (stopping || !topics.ready().isDone()) {
                 return;
             }
-            if (!leader.isLeader()) {
-                closeKafka(); // another instance polls; our producer would be fenced anyway
+            if (standDown) {
+                standDown = false;
+                closeKafka(); // another instance may have published meanwhile: re-read the state
+            }
+            if (!leads()) {
                 return;
             }
             if (kafka == null) {
@@ -222,7 +244,7 @@ public final class InboundSync extends ServiceSupport {
                 full ? "reconcile" : "poll", total, scan.totalCount(), scan.listCalls());
         Progress progress = new Progress(LOG, total);
         new DetailFetcher(api, fetchers, BATCH_SIZE).fetchAndWrite(changed, known, batch -> {
-            if (stopping || !leader.isLeader()) {
+            if (stopping || !leads()) {
                 throw new StoppedException(stopping ? "the bridge is stopping" : "this instance lost the leadership");
             }
             kafka.write(batch);
@@ -326,6 +348,10 @@ public final class InboundSync extends ServiceSupport {
             LOG.warn("mark_as_read failed for {} message(s) ({}); retried at the next poll", pendingMarks.size(),
                     failure.getMessage());
         }
+    }
+
+    private boolean leads() {
+        return leadership.getLocalMember().isLeader();
     }
 
     private void closeKafka() {

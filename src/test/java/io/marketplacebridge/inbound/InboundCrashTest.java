@@ -78,7 +78,7 @@ class InboundCrashTest {
 
     private static boolean leads(BridgeProcess p) throws Exception {
         String log = p.log();
-        return log.lastIndexOf("is now the Lectronz poller") > log.lastIndexOf("is no longer the Lectronz poller");
+        return log.lastIndexOf("now leads lectronz-poller") > log.lastIndexOf("no longer leads lectronz-poller");
     }
 
     private static BridgeProcess leaderOf(BridgeProcess a, BridgeProcess b) throws Exception {
