@@ -53,7 +53,7 @@ class InboundCrashTest {
                 try (BridgeProcess c = BridgeProcess.start(settings).awaitStarted()) {
                     Awaitility.await("the rest published").atMost(Duration.ofSeconds(60))
                             .until(() -> topics.read().size() >= BACKLOG);
-                    Awaitility.await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+                    InboundTopics.awaitListCalls(sandbox, 2); // a late duplicate would show now
                 }
                 List<InboundTopics.Rec> recs = topics.read();
                 Set<String> ceIds = new HashSet<>();

@@ -63,8 +63,7 @@ class InboundKafkaOutageTest {
                 broker.start();
                 Awaitility.await("kafka UP").atMost(Duration.ofSeconds(20)).until(() -> kafka.call().getState() == HealthCheck.State.UP);
                 List<InboundTopics.Rec> recs = awaitRecords(topics, SEEDED + added.size() + touched.size());
-                // one more poll interval: anything published twice would show up by now
-                Awaitility.await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+                InboundTopics.awaitPolls(bridge.context(), 2); // anything published twice would show up by now
                 recs = topics.read();
 
                 Map<String, InboundTopics.Rec> byCeId = InboundTopics.assertEveryVersionExactlyOnce(recs, sandbox.messages());
@@ -102,7 +101,7 @@ class InboundKafkaOutageTest {
                 assertEquals(ServiceStatus.Started, bridge.context().getStatus());
                 broker.start();
                 awaitRecords(topics, backlog);
-                Awaitility.await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
+                InboundTopics.awaitPolls(bridge.context(), 2);
                 List<InboundTopics.Rec> recs = topics.read();
                 InboundTopics.assertEveryVersionExactlyOnce(recs, sandbox.messages());
                 assertTrue(recs.stream().allMatch(r -> "com.lectronz.message.created".equals(r.headers().get("ce_type"))));

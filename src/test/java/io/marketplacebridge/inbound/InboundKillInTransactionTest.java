@@ -105,7 +105,7 @@ class InboundKillInTransactionTest {
             try (BridgeProcess second = BridgeProcess.start(settings).awaitStarted()) {
                 Awaitility.await("the rest published").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200))
                         .until(() -> topics.read().size() >= MESSAGES);
-                Awaitility.await().pollDelay(Duration.ofSeconds(1)).until(() -> true); // a late duplicate would show now
+                InboundTopics.awaitListCalls(sandbox, 2); // a late duplicate would show now
             }
             assertEquals(TransactionState.COMPLETE_COMMIT, describe(admin, transactionalId).state());
 

@@ -121,6 +121,27 @@ public final class InboundTopics implements AutoCloseable {
         return byCeId;
     }
 
+    /**
+     * Waits until the in-process bridge has completed {@code n} more polls: whatever a poll running now would
+     * publish (a late duplicate) is then on the topics.
+     */
+    static void awaitPolls(org.apache.camel.CamelContext bridge, int n) {
+        org.apache.camel.builder.NotifyBuilder polls = new org.apache.camel.builder.NotifyBuilder(bridge)
+                .fromRoute("lectronz-inbound-poll").whenCompleted(n).create();
+        org.awaitility.Awaitility.await(n + " more polls").atMost(Duration.ofSeconds(30)).until(polls::matches);
+    }
+
+    /**
+     * For a bridge in another JVM: waits until Lectronz saw {@code n} more list calls. Once everything is
+     * published a poll makes one list call, and polls run one after another, so the poll that was running has
+     * finished its transactions when the next one lists.
+     */
+    static void awaitListCalls(io.marketplacebridge.sandbox.Sandbox sandbox, int n) {
+        long before = sandbox.calls(io.marketplacebridge.sandbox.Endpoint.LECTRONZ_LIST);
+        org.awaitility.Awaitility.await(n + " more list calls").atMost(Duration.ofSeconds(30))
+                .until(() -> sandbox.calls(io.marketplacebridge.sandbox.Endpoint.LECTRONZ_LIST) >= before + n);
+    }
+
     static String ceId(io.marketplacebridge.sandbox.LectronzMessage m) {
         return "lectronz-message-" + m.id() + "-" + m.updatedAtText();
     }
