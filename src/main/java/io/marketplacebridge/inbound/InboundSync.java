@@ -98,22 +98,9 @@ public final class InboundSync extends ServiceSupport {
         return health;
     }
 
-    /** HTTP calls made to Lectronz so far (list, detail and mark_as_read), for logs and the benchmark. */
-    public long httpCalls() {
-        return httpCalls.get();
-    }
-
-    /** Test and benchmark hook: use this API instead of the Camel routes. */
-    void useApi(LectronzApi api) {
-        this.api = api;
-    }
-
     @Override
     protected void doStart() throws Exception {
-        if (api == null) {
-            api = new CamelLectronzApi(context.createProducerTemplate());
-        }
-        api = counting(api);
+        api = counting(new CamelLectronzApi(context.createProducerTemplate()));
         fetchers = context.getExecutorServiceManager().newFixedThreadPool(this, "lectronz-detail",
                 settings.lectronz().concurrency());
         MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);

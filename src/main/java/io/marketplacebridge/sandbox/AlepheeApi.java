@@ -53,10 +53,6 @@ final class AlepheeApi {
         return List.copyOf(received);
     }
 
-    synchronized void clearReceived() {
-        received.clear();
-    }
-
     RateLimiter limiter() {
         return limiter;
     }

@@ -197,10 +197,6 @@ public final class Sandbox implements AutoCloseable {
         return alephee.received();
     }
 
-    public void clearAlepheeMessages() {
-        alephee.clearReceived();
-    }
-
     /** Changes the per-minute limit per API key (0 = unlimited) and starts fresh windows. */
     public void setAlepheeRateLimit(int requestsPerMinute) {
         alephee.limiter().limit(requestsPerMinute);

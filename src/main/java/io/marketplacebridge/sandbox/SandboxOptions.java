@@ -97,19 +97,6 @@ public record SandboxOptions(int port, String lectronzToken, String alepheeApiKe
                 alepheeRateLimit, firstMessageId);
     }
 
-    /** Random faults for benchmarks: fractions (0..1) of requests answered 500, answered 429, hanging. */
-    public SandboxOptions withRandomFaults(double errors, double rateLimits, int retryAfter, double hangs) {
-        return new SandboxOptions(port, lectronzToken, alepheeApiKey, alepheeAccountId, seedMessages, demoInterval,
-                latency, errors, rateLimits, retryAfter, hangs, hangDuration,
-                alepheeRateLimit, firstMessageId);
-    }
-
-    public SandboxOptions withHangDuration(Duration hang) {
-        return new SandboxOptions(port, lectronzToken, alepheeApiKey, alepheeAccountId, seedMessages, demoInterval,
-                latency, errorRate, rateLimitRate, retryAfterSeconds, hangRate, hang,
-                alepheeRateLimit, firstMessageId);
-    }
-
     /** Alephee requests per minute per API key; 0 = unlimited. */
     public SandboxOptions withAlepheeRateLimit(int perMinute) {
         return new SandboxOptions(port, lectronzToken, alepheeApiKey, alepheeAccountId, seedMessages, demoInterval,
@@ -121,12 +108,6 @@ public record SandboxOptions(int port, String lectronzToken, String alepheeApiKe
     public SandboxOptions withFirstMessageId(long id) {
         return new SandboxOptions(port, lectronzToken, alepheeApiKey, alepheeAccountId, seedMessages, demoInterval,
                 latency, errorRate, rateLimitRate, retryAfterSeconds, hangRate, hangDuration, alepheeRateLimit, id);
-    }
-
-    public SandboxOptions withCredentials(String token, String apiKey, String accountId) {
-        return new SandboxOptions(port, token, apiKey, accountId, seedMessages, demoInterval, latency,
-                errorRate, rateLimitRate, retryAfterSeconds, hangRate, hangDuration,
-                alepheeRateLimit, firstMessageId);
     }
 
     private static String orDefault(String value, String fallback) {
