@@ -128,29 +128,26 @@ public record SandboxOptions(int port, String lectronzToken, String alepheeApiKe
     }
 
     private static long whole(Function<String, String> lookup, String key, long fallback) {
-        String v = value(lookup, key);
-        try {
-            return v == null ? fallback : Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, got '" + v + "'");
-        }
+        return parsed(lookup, key, fallback, Long::parseLong, "a whole number");
     }
 
     private static double decimal(Function<String, String> lookup, String key, double fallback) {
-        String v = value(lookup, key);
-        try {
-            return v == null ? fallback : Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number between 0 and 1, got '" + v + "'");
-        }
+        return parsed(lookup, key, fallback, Double::parseDouble, "a number between 0 and 1");
     }
 
     private static Duration duration(Function<String, String> lookup, String key, Duration fallback) {
+        return parsed(lookup, key, fallback, v -> Duration.ofMillis(TimeUtils.toMilliSeconds(v)),
+                "a duration like 500ms or 5s");
+    }
+
+    /** The key's value read by the parser, the fallback when unset; a value it cannot read names the key. */
+    private static <T> T parsed(Function<String, String> lookup, String key, T fallback, Function<String, T> parser,
+                                String expected) {
         String v = value(lookup, key);
         try {
-            return v == null ? fallback : Duration.ofMillis(TimeUtils.toMilliSeconds(v));
+            return v == null ? fallback : parser.apply(v);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(key + " must be a duration like 500ms or 5s, got '" + v + "'");
+            throw new IllegalArgumentException(key + " must be " + expected + ", got '" + v + "'");
         }
     }
 
