@@ -91,6 +91,31 @@ public record BridgeSettings(
         return "dev".equals(profile);
     }
 
+    /**
+     * What is wrong with a remote API base URL, or null: it must be an http(s) URL with a host, and https unless
+     * plain http is allowed (the dev profile, or {@code BRIDGE_ALLOW_HTTP=true}: a test double, a gateway on a
+     * trusted network). For every base URL, the single-account settings' and each account's.
+     *
+     * @param name the setting as the user knows it, e.g. {@code LECTRONZ_BASE_URL}
+     */
+    public static String baseUrlProblem(String name, String url, boolean httpAllowed) {
+        try {
+            URI uri = URI.create(url);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                return name + " must be an http(s) URL, got '" + url + "'";
+            }
+            if ("http".equals(uri.getScheme()) && !httpAllowed) {
+                // host and port only: a gateway URL may carry a key in its query or user info
+                return name + " must be an https:// URL outside the dev profile, got 'http://" + uri.getHost()
+                        + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + "/...' (set BRIDGE_ALLOW_HTTP=true only for"
+                        + " a test double or a gateway on a trusted network)";
+            }
+            return null;
+        } catch (IllegalArgumentException e) {
+            return name + " must be an http(s) URL, got '" + url + "'";
+        }
+    }
+
     /** Environment variable name for a property key, Camel's mapping. */
     public static String envName(String key) {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
@@ -202,17 +227,9 @@ public record BridgeSettings(
             if (v.isEmpty() || SANDBOX.equals(v)) {
                 return v;
             }
-            try {
-                URI uri = URI.create(v);
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                    throw new IllegalArgumentException("not an http(s) URL");
-                }
-                if ("http".equals(uri.getScheme()) && !httpAllowed) {
-                    invalid.add(envName(key) + " must be an https:// URL outside the dev profile, got '" + v
-                            + "' (set BRIDGE_ALLOW_HTTP=true only for a test double or a gateway on a trusted network)");
-                }
-            } catch (IllegalArgumentException e) {
-                invalid.add(envName(key) + " must be an http(s) URL, got '" + v + "'");
+            String problem = baseUrlProblem(envName(key), v, httpAllowed);
+            if (problem != null) {
+                invalid.add(problem);
             }
             return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
         }

@@ -1,6 +1,7 @@
 package io.marketplacebridge.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,12 +76,13 @@ class BridgeSettingsTest {
     void plainHttpBaseUrlsAreRefusedOutsideTheDevProfileUnlessAllowed() throws Exception {
         Map<String, String> props = shipped(Map.of("kafka.bootstrap-servers", "k:9092", "lectronz.api-token", "t",
                 "alephee.api-key", "k", "alephee.account-id", "1",
-                "lectronz.base-url", "http://lectronz.internal/api/v1", "alephee.base-url", "http://alephee.internal/v2"));
+                "lectronz.base-url", "http://lectronz.internal/api/v1", "alephee.base-url", "http://alephee.internal/v2?key=s3cret"));
         InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
                 () -> BridgeSettings.load("prod", props::get));
         assertTrue(e.getMessage().contains("LECTRONZ_BASE_URL must be an https:// URL outside the dev profile"), e.getMessage());
         assertTrue(e.getMessage().contains("ALEPHEE_BASE_URL must be an https:// URL outside the dev profile"), e.getMessage());
         assertTrue(e.getMessage().contains("BRIDGE_ALLOW_HTTP=true"), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
         assertEquals(2, e.invalid().size());
 
         Map<String, String> allowed = new HashMap<>(props);
@@ -88,7 +90,7 @@ class BridgeSettingsTest {
         BridgeSettings s = BridgeSettings.load("prod", allowed::get);
         assertTrue(s.allowHttp());
         assertEquals("http://lectronz.internal/api/v1", s.lectronz().baseUrl());
-        assertEquals("http://alephee.internal/v2", BridgeSettings.load("dev", props::get).alephee().baseUrl(),
+        assertEquals("http://alephee.internal/v2?key=s3cret", BridgeSettings.load("dev", props::get).alephee().baseUrl(),
                 "the dev profile talks to its sandbox over http");
     }
 
