@@ -121,8 +121,9 @@ class RemoteApiRetriesTest {
         });
         assertNull(done.getException());
         assertEquals("{\"id\":5001}", body(done));
-        assertEquals("Bearer token-of-shop-eu",
-                apis.remote.findAll(getRequestedFor(urlPathEqualTo(LIST + "/5001"))).get(0).getHeader("Authorization"));
+        LoggedRequest request = apis.remote.findAll(getRequestedFor(urlPathEqualTo(LIST + "/5001"))).get(0);
+        assertEquals("Bearer token-of-shop-eu", request.getHeader("Authorization"));
+        assertEquals(LIST + "/5001", request.getUrl(), "no query string at all");
     }
 
     @Test
