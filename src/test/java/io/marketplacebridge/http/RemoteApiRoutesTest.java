@@ -86,7 +86,8 @@ class RemoteApiRoutesTest {
         ex.setProperty(RemoteCall.PATH, "/orders/" + order + "/messages");
         ex.setProperty(RemoteCall.QUERY, "API_KEY=" + API_KEY + "&accountId=77");
         ex.getIn().setHeader("kafka.KEY", String.valueOf(order));
-        ex.getIn().setBody("{\"message\":\"hello\"}");
+        ex.getIn().setBody("""
+                {"message": "hello", "messageOptions": 4}""");
     }
 
     private static Exchange markAsRead(RemoteApiRoutes apis, long message) {
@@ -240,7 +241,8 @@ class RemoteApiRoutesTest {
                 "lectronz.base-url", "http://localhost:" + closedPort() + "/lectronz/api/v1");
         Map<Integer, Integer> statuses = Map.of(11, 401, 12, 404, 13, 503, 14, 302);
         statuses.forEach((id, status) -> {
-            var response = aResponse().withStatus(status).withBody("{\"Status\":" + status + ",\"Message\":\"no\"}");
+            var response = aResponse().withStatus(status).withBody("""
+                    {"Status": %d, "Message": "no"}""".formatted(status));
             if (status == 302) {
                 response = response.withHeader("Location", "https://evil.example/?API_KEY=" + API_KEY + "&t=" + TOKEN);
             }
