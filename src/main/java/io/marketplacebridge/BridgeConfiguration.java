@@ -6,8 +6,7 @@ import java.util.Map;
 import io.marketplacebridge.config.BridgeSettings;
 import io.marketplacebridge.config.InvalidSettingsException;
 import io.marketplacebridge.demo.DemoHelpdeskRoute;
-import io.marketplacebridge.http.HttpClientSetup;
-import io.marketplacebridge.http.RetryAfter;
+import io.marketplacebridge.http.RemoteApiBeans;
 import io.marketplacebridge.inbound.InboundBeans;
 import io.marketplacebridge.kafka.KafkaClients;
 import io.marketplacebridge.kafka.KafkaHealthCheck;
@@ -59,8 +58,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         context.getRegistry().bind("settings", settings);
         context.getRegistry().bind("kafkaClients", clients);
         context.getRegistry().bind("topicInitializer", topics);
-        context.getRegistry().bind("retryAfter", new RetryAfter());
-        HttpClientSetup.configure(context, settings);
+        RemoteApiBeans.bind(context, settings);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         health.register(kafkaHealth);
         context.addService(new ServiceSupport() {

@@ -29,7 +29,6 @@ public record BridgeSettings(
         boolean inboundEnabled,
         boolean outboundEnabled,
         int outboundConcurrency,
-        int outboundMaxAttempts,
         int maxCommandBytes,
         Optional<Path> attachmentDir,
         Set<String> attachmentHosts,
@@ -39,7 +38,13 @@ public record BridgeSettings(
         int httpPort,
         int kafkaPort,
         Path kafkaDataDir,
-        int sandboxPort) {
+        int sandboxPort,
+        Duration outboundRetryTimeout,
+        Duration attachmentTimeout,
+        boolean allowHttp,
+        int httpMaxRetries,
+        Duration httpRetryDelay,
+        Duration httpMaxRetryDelay) {
 
     /** Value of {@code kafka.bootstrap-servers} (dev) asking for the in-process broker. */
     public static final String EMBEDDED = "embedded";
@@ -86,6 +91,31 @@ public record BridgeSettings(
         return "dev".equals(profile);
     }
 
+    /**
+     * What is wrong with a remote API base URL, or null: it must be an http(s) URL with a host, and https unless
+     * plain http is allowed (the dev profile, or {@code BRIDGE_ALLOW_HTTP=true}: a test double, a gateway on a
+     * trusted network). For every base URL, the single-account settings' and each account's.
+     *
+     * @param name the setting as the user knows it, e.g. {@code LECTRONZ_BASE_URL}
+     */
+    public static String baseUrlProblem(String name, String url, boolean httpAllowed) {
+        try {
+            URI uri = URI.create(url);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                return name + " must be an http(s) URL, got '" + url + "'";
+            }
+            if ("http".equals(uri.getScheme()) && !httpAllowed) {
+                // host and port only: a gateway URL may carry a key in its query or user info
+                return name + " must be an https:// URL outside the dev profile, got 'http://" + uri.getHost()
+                        + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + "/...' (set BRIDGE_ALLOW_HTTP=true only for"
+                        + " a test double or a gateway on a trusted network)";
+            }
+            return null;
+        } catch (IllegalArgumentException e) {
+            return name + " must be an http(s) URL, got '" + url + "'";
+        }
+    }
+
     /** Environment variable name for a property key, Camel's mapping. */
     public static String envName(String key) {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
@@ -100,6 +130,8 @@ public record BridgeSettings(
      */
     public static BridgeSettings load(String profile, Function<String, String> lookup) {
         Reader r = new Reader(lookup);
+        // plain http only for the dev sandbox, a test double, or a gateway on a trusted network
+        r.httpAllowed = "dev".equals(profile) || r.bool("bridge.allow-http");
         boolean inbound = r.bool("bridge.inbound.enabled");
         boolean outbound = r.bool("bridge.outbound.enabled");
 
@@ -137,7 +169,6 @@ public record BridgeSettings(
                 r.integer("kafka.topic.partitions", 1, 10_000), replicationFactor,
                 topics, lectronz, alephee, inbound, outbound,
                 r.integer("bridge.outbound.concurrency", 1, 1024),
-                r.integer("bridge.outbound.max-attempts", 1, 100),
                 r.integer("bridge.outbound.max-command-bytes", 1024, 100 * 1024 * 1024),
                 Optional.ofNullable(dir).map(Path::of),
                 Set.copyOf(hosts),
@@ -147,7 +178,13 @@ public record BridgeSettings(
                 r.integer("bridge.http-port", 0, 65535),
                 r.integer("bridge.kafka-port", 0, 65535),
                 Path.of(r.text("bridge.kafka-data-dir")),
-                r.integer("bridge.sandbox-port", 0, 65535));
+                r.integer("bridge.sandbox-port", 0, 65535),
+                r.duration("bridge.outbound.retry-timeout"),
+                r.duration("bridge.attachment.timeout"),
+                r.httpAllowed,
+                r.integer("bridge.http.max-retries", 0, 100),
+                r.duration("bridge.http.retry-delay"),
+                r.duration("bridge.http.max-retry-delay"));
         r.throwIfInvalid(profile);
         return settings;
     }
@@ -157,6 +194,7 @@ public record BridgeSettings(
         private final Function<String, String> lookup;
         private final List<String> missing = new ArrayList<>();
         private final List<String> invalid = new ArrayList<>();
+        private boolean httpAllowed;
 
         Reader(Function<String, String> lookup) {
             this.lookup = lookup;
@@ -189,13 +227,9 @@ public record BridgeSettings(
             if (v.isEmpty() || SANDBOX.equals(v)) {
                 return v;
             }
-            try {
-                URI uri = URI.create(v);
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                    throw new IllegalArgumentException("not an http(s) URL");
-                }
-            } catch (IllegalArgumentException e) {
-                invalid.add(envName(key) + " must be an http(s) URL, got '" + v + "'");
+            String problem = baseUrlProblem(envName(key), v, httpAllowed);
+            if (problem != null) {
+                invalid.add(problem);
             }
             return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
         }

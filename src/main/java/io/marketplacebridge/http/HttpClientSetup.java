@@ -16,6 +16,10 @@ public final class HttpClientSetup {
         for (HttpComponent c : new HttpComponent[] {http, https}) {
             // HttpClient 5.5+ would obey Retry-After on its own (CAMEL-23345): retries are Camel's job
             c.setAutomaticRetriesDisabled(true);
+            // a 3xx is an answer (HttpOperationFailedException with its status), never followed: the request carries
+            // a token or an API key, which must not travel to wherever a Location points
+            c.setRedirectHandlingDisabled(true);
+            c.setFollowRedirects(false);
             // JVM trust store (-Djavax.net.ssl.trustStore) and proxy settings are honoured
             c.setUseSystemProperties(true);
             c.setConnectTimeout(settings.httpConnectTimeout().toMillis());

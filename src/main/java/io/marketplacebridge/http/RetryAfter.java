@@ -4,32 +4,19 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
 /**
- * Runs when a remote call fails ({@code onExceptionOccurred}): when the remote said how long to wait
- * ({@code Retry-After}, or Alephee's {@code x-ratelimit-reset}), the next redelivery waits at least that
- * long plus a little jitter; otherwise the exponential back-off of the route configuration applies.
+ * How long a remote asked the bridge to wait before calling again: {@code Retry-After} (seconds or an HTTP date),
+ * Alephee's {@code x-ratelimit-retryafter}, or on a 429 its {@code x-ratelimit-reset}.
  */
-public final class RetryAfter implements Processor {
+public final class RetryAfter {
 
     /** Upper bound, so a hostile or broken header cannot park a command for hours. */
     static final Duration MAX_WAIT = Duration.ofMinutes(5);
 
-    @Override
-    public void process(Exchange exchange) {
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        Duration wait = cause instanceof HttpOperationFailedException failed ? waitFrom(failed) : null;
-        if (wait == null) {
-            exchange.getIn().removeHeader(Exchange.REDELIVERY_DELAY);
-        } else {
-            long jitter = ThreadLocalRandom.current().nextLong(50, 250);
-            exchange.getIn().setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis() + jitter);
-        }
+    private RetryAfter() {
     }
 
     /** How long the remote asked us to wait, or null when it did not say. */

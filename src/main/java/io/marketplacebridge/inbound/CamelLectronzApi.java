@@ -6,11 +6,17 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.marketplacebridge.http.RemoteCall;
+import io.marketplacebridge.http.RetryRule;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
-/** {@link LectronzApi} over the YAML routes of routes/lectronz-inbound.yaml (auth, retries, timeouts live there). */
+/**
+ * {@link LectronzApi} over the YAML routes of routes/lectronz-api.yaml (auth, retries, timeouts live there), for one
+ * account's token. Inbound calls spend their retries by count ({@code BRIDGE_HTTP_MAX_RETRIES}): the next poll
+ * retries anyway.
+ */
 public final class CamelLectronzApi implements LectronzApi {
 
     static final String LIST = "direct:lectronz-list-messages";
@@ -19,9 +25,11 @@ public final class CamelLectronzApi implements LectronzApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ProducerTemplate template;
+    private final String token;
 
-    public CamelLectronzApi(ProducerTemplate template) {
+    public CamelLectronzApi(ProducerTemplate template, String token) {
         this.template = template;
+        this.token = token;
     }
 
     @Override
@@ -40,11 +48,15 @@ public final class CamelLectronzApi implements LectronzApi {
 
     @Override
     public void markAsRead(long id) {
-        call(MARK_AS_READ, "mark_as_read of message " + id, e -> e.setProperty("messageId", id));
+        call(MARK_AS_READ, "mark_as_read of message " + id, e -> e.setProperty(RemoteCall.PATH, "/messages/" + id + "/mark_as_read"));
     }
 
     private byte[] call(String route, String what, java.util.function.Consumer<Exchange> setup) {
-        Exchange done = template.request(route, setup::accept);
+        Exchange done = template.request(route, e -> {
+            e.setProperty(RemoteCall.LECTRONZ_TOKEN, token);
+            e.setProperty(RetryRule.RETRY_BY_COUNT, true);
+            setup.accept(e);
+        });
         Throwable failure = done.getException();
         if (failure == null) {
             byte[] body = done.getMessage().getBody(byte[].class);

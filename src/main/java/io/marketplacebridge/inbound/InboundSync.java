@@ -100,7 +100,7 @@ public final class InboundSync extends ServiceSupport {
 
     @Override
     protected void doStart() throws Exception {
-        api = counting(new CamelLectronzApi(context.createProducerTemplate()));
+        api = counting(new CamelLectronzApi(context.createProducerTemplate(), settings.lectronz().apiToken()));
         fetchers = context.getExecutorServiceManager().newFixedThreadPool(this, "lectronz-detail",
                 settings.lectronz().concurrency());
         MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);

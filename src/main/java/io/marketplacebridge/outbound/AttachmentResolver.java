@@ -8,25 +8,55 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.marketplacebridge.config.BridgeSettings;
 import io.marketplacebridge.outbound.OutboundCommand.AttachmentSpec;
 
 import static io.marketplacebridge.outbound.ErrorCode.*;
 
 /**
- * Turns an attachment source into a file on disk, enforcing the guards of SPEC section 5: paths only
- * inside {@code BRIDGE_ATTACHMENT_DIR} (symlinks resolved), urls only https on an allowed host (redirects
- * followed by hand, only within allowed hosts), base64 validated while decoding, and the size cap while
- * streaming. Nothing is held in memory: urls and base64 go to a temporary file the caller closes.
+ * Turns an attachment source into a temporary file the caller sends and then closes, enforcing the guards of SPEC
+ * section 5 and the size cap while copying:
+ * <ul>
+ *   <li>{@code path}: only inside {@code BRIDGE_ATTACHMENT_DIR}, opened once and without following any link: every
+ *       folder below it is opened relative to its parent with NOFOLLOW_LINKS (a {@link SecureDirectoryStream}, openat),
+ *       then the file itself, so a folder or file swapped for a symlink after a check cannot lead outside; the
+ *       copy taken is what is sent.</li>
+ *   <li>{@code url}: https on an allowed host only (redirects followed by hand, only within allowed hosts), the whole
+ *       download, redirects included, within {@code BRIDGE_ATTACHMENT_TIMEOUT}.</li>
+ *   <li>{@code base64}: validated while decoding (java.util.Base64 streams).</li>
+ * </ul>
  */
 public final class AttachmentResolver {
 
@@ -36,6 +66,7 @@ public final class AttachmentResolver {
     private final Set<String> hosts;
     private final long maxBytes;
     private final HttpClient http;
+    /** The whole download of one url attachment, redirects included. */
     private final Duration timeout;
 
     public AttachmentResolver(Optional<Path> dir, Set<String> hosts, long maxBytes, HttpClient http, Duration timeout) {
@@ -44,6 +75,12 @@ public final class AttachmentResolver {
         this.maxBytes = maxBytes;
         this.http = http;
         this.timeout = timeout;
+    }
+
+    /** As the bridge's settings say: BRIDGE_ATTACHMENT_DIR, _HOSTS, _MAX_BYTES and _TIMEOUT. */
+    public static AttachmentResolver of(BridgeSettings settings) {
+        return new AttachmentResolver(settings.attachmentDir(), settings.attachmentHosts(), settings.attachmentMaxBytes(),
+                defaultClient(settings.httpConnectTimeout()), settings.attachmentTimeout());
     }
 
     /** The production client: JVM trust store (default SSLContext), no automatic redirects. */
@@ -67,14 +104,12 @@ public final class AttachmentResolver {
     }
 
     public Resolved resolve(AttachmentSpec spec) throws CommandRejected {
-        if (spec.path() != null) {
-            Path real = guardedPath(spec.path());
-            return new Resolved(real, sizeOf(real), false, spec.documentName(), spec.documentExtension());
-        }
         Path tmp = null;
         try {
             tmp = Files.createTempFile("outbound-attachment-", ".bin");
-            if (spec.base64() != null) {
+            if (spec.path() != null) {
+                copyFromFolder(spec.path(), tmp);
+            } else if (spec.base64() != null) {
                 decodeBase64(spec.base64(), tmp);
             } else {
                 download(spec.url(), tmp);
@@ -95,53 +130,104 @@ public final class AttachmentResolver {
         }
     }
 
-    /** The real path of a file inside the attachment folder, or the reason it may not be read. */
-    Path guardedPath(String requested) throws CommandRejected {
-        if (dir.isEmpty()) {
-            throw new CommandRejected(ATTACHMENT_FORBIDDEN, "attachment.path is refused: BRIDGE_ATTACHMENT_DIR is not set");
-        }
+    /**
+     * Copies a file inside the attachment folder to {@code target}, opening each folder below it and then the file
+     * relative to its parent, never through a link.
+     */
+    void copyFromFolder(String requested, Path target) throws CommandRejected {
+        List<Path> names = namesBelowFolder(requested);
+        String shown = CommandValidator.shorten(requested);
         Path base;
         try {
             base = dir.get().toRealPath();
         } catch (IOException e) {
             throw new CommandRejected(ATTACHMENT_UNAVAILABLE, "The attachment folder (BRIDGE_ATTACHMENT_DIR) does not exist");
         }
-        Path wanted;
+        List<SecureDirectoryStream<Path>> opened = new ArrayList<>();
         try {
-            wanted = base.resolve(requested).normalize();
-        } catch (RuntimeException e) {
-            throw new CommandRejected(ATTACHMENT_INVALID, "attachment.path is not a valid path");
-        }
-        if (!wanted.startsWith(base)) {
-            throw new CommandRejected(ATTACHMENT_FORBIDDEN, "attachment.path must be inside the attachment folder (BRIDGE_ATTACHMENT_DIR)");
-        }
-        Path real;
-        try {
-            real = wanted.toRealPath();
-        } catch (NoSuchFileException e) {
-            throw new CommandRejected(ATTACHMENT_UNAVAILABLE, "attachment.path '" + CommandValidator.shorten(requested) + "' does not exist");
-        } catch (IOException e) {
-            throw new CommandRejected(ATTACHMENT_UNAVAILABLE, "attachment.path '" + CommandValidator.shorten(requested) + "' cannot be read");
-        }
-        if (!real.startsWith(base)) {
-            throw new CommandRejected(ATTACHMENT_FORBIDDEN, "attachment.path leads outside the attachment folder (BRIDGE_ATTACHMENT_DIR) through a link");
-        }
-        if (!Files.isRegularFile(real) || !Files.isReadable(real)) {
-            throw new CommandRejected(ATTACHMENT_UNAVAILABLE, "attachment.path '" + CommandValidator.shorten(requested) + "' is not a readable file");
-        }
-        return real;
-    }
-
-    private long sizeOf(Path real) throws CommandRejected {
-        try {
-            long size = Files.size(real);
-            if (size > maxBytes) {
+            SecureDirectoryStream<Path> folder = secure(Files.newDirectoryStream(base));
+            opened.add(folder);
+            for (Path name : names.subList(0, names.size() - 1)) {
+                refuseLink(folder, name, shown);
+                folder = folder.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+                opened.add(folder);
+            }
+            Path file = names.get(names.size() - 1);
+            BasicFileAttributes before = refuseLink(folder, file, shown);
+            if (!before.isRegularFile()) {
+                throw new CommandRejected(ATTACHMENT_UNAVAILABLE, "attachment.path '" + shown + "' is not a file");
+            }
+            if (before.size() > maxBytes) {
                 throw tooLarge();
             }
-            return size;
+            try (SeekableByteChannel in = folder.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+                copyCapped(Channels.newInputStream(in), target);
+            } catch (CappedCopyException e) {
+                throw tooLarge();
+            }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            throw new CommandRejected(ATTACHMENT_UNAVAILABLE, "attachment.path '" + shown + "' does not exist");
+        } catch (AccessDeniedException e) {
+            throw new CommandRejected(ATTACHMENT_UNAVAILABLE, "attachment.path '" + shown + "' cannot be read");
+        } catch (FileSystemException e) {
+            // ELOOP: a link appeared between the look and the open
+            throw new CommandRejected(ATTACHMENT_FORBIDDEN, "attachment.path '" + shown
+                    + "' leads through a link, which is not followed (BRIDGE_ATTACHMENT_DIR)");
         } catch (IOException e) {
-            throw new CommandRejected(ATTACHMENT_UNAVAILABLE, "attachment.path cannot be read");
+            throw new CommandRejected(ATTACHMENT_UNAVAILABLE, "attachment.path '" + shown + "' cannot be read");
+        } finally {
+            for (SecureDirectoryStream<Path> f : opened) {
+                try {
+                    f.close();
+                } catch (IOException ignored) {
+                    // read-only handles
+                }
+            }
         }
+    }
+
+    /** The path's names below the attachment folder, or the reason it may not be read. */
+    private List<Path> namesBelowFolder(String requested) throws CommandRejected {
+        if (dir.isEmpty()) {
+            throw new CommandRejected(ATTACHMENT_FORBIDDEN, "attachment.path is refused: BRIDGE_ATTACHMENT_DIR is not set");
+        }
+        Path relative;
+        try {
+            Path p = Path.of(requested);
+            if (p.isAbsolute()) {
+                p = dir.get().relativize(p);
+            }
+            relative = p.normalize();
+        } catch (RuntimeException e) {
+            throw new CommandRejected(ATTACHMENT_FORBIDDEN, "attachment.path must be inside the attachment folder (BRIDGE_ATTACHMENT_DIR)");
+        }
+        if (relative.toString().isEmpty() || relative.isAbsolute() || relative.startsWith("..")) {
+            throw new CommandRejected(ATTACHMENT_FORBIDDEN, "attachment.path must be inside the attachment folder (BRIDGE_ATTACHMENT_DIR)");
+        }
+        List<Path> names = new ArrayList<>();
+        relative.forEach(names::add);
+        return names;
+    }
+
+    /** The entry's own attributes; a link is refused, whatever it points to. */
+    private static BasicFileAttributes refuseLink(SecureDirectoryStream<Path> folder, Path name, String shown)
+            throws IOException, CommandRejected {
+        BasicFileAttributes a = folder.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .readAttributes();
+        if (a.isSymbolicLink()) {
+            throw new CommandRejected(ATTACHMENT_FORBIDDEN, "attachment.path '" + shown
+                    + "' leads through a link, which is not followed (BRIDGE_ATTACHMENT_DIR)");
+        }
+        return a;
+    }
+
+    private static SecureDirectoryStream<Path> secure(DirectoryStream<Path> stream) throws IOException {
+        if (stream instanceof SecureDirectoryStream<Path> secure) {
+            return secure;
+        }
+        stream.close();
+        // Linux and macOS provide it; without it a link swapped in after a check could not be refused reliably
+        throw new IOException("this platform cannot open files relative to a folder (no SecureDirectoryStream)");
     }
 
     private void decodeBase64(String base64, Path target) throws CommandRejected, IOException {
@@ -158,47 +244,66 @@ public final class AttachmentResolver {
 
     private void download(String url, Path target) throws CommandRejected {
         URI uri = checkedUrl(url);
+        long deadline = System.nanoTime() + timeout.toNanos();
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpResponse<InputStream> response;
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw tooSlow(uri);
+            }
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofNanos(left)).GET().build();
+            // the body goes to the file as it arrives, under the cap; the future completes once all of it is there
+            AtomicBoolean overCap = new AtomicBoolean();
+            CompletableFuture<HttpResponse<Long>> call = http.sendAsync(request,
+                    info -> info.statusCode() == 200 ? new CappedFileSubscriber(target, maxBytes,
+                            info.headers().firstValueAsLong("Content-Length").orElse(-1), overCap)
+                            : HttpResponse.BodySubscribers.replacing(-1L));
+            HttpResponse<Long> response;
             try {
-                response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
-            } catch (IOException e) {
-                throw new CommandRejected(ATTACHMENT_UNAVAILABLE, "The attachment url " + safe(uri) + " could not be fetched: " + e.getClass().getSimpleName());
+                response = call.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                call.cancel(true);
+                throw tooSlow(uri);
             } catch (InterruptedException e) {
+                call.cancel(true);
                 Thread.currentThread().interrupt();
                 throw new CommandRejected(ATTACHMENT_UNAVAILABLE, "Interrupted while fetching the attachment url");
+            } catch (ExecutionException e) {
+                if (overCap.get()) {
+                    throw tooLarge(); // the client may report the cancelled stream rather than the reason
+                }
+                for (Throwable c = e.getCause(); c != null; c = c.getCause() == c ? null : c.getCause()) {
+                    if (c instanceof CappedCopyException) {
+                        throw tooLarge();
+                    }
+                    if (c instanceof java.net.http.HttpTimeoutException) {
+                        throw tooSlow(uri);
+                    }
+                }
+                throw new CommandRejected(ATTACHMENT_UNAVAILABLE, "The attachment url " + safe(uri)
+                        + " could not be fetched: " + e.getCause().getClass().getSimpleName());
             }
             int status = response.statusCode();
-            try (InputStream body = response.body()) {
-                if (status >= 300 && status < 400 && response.headers().firstValue("Location").isPresent()) {
-                    URI next;
-                    try {
-                        next = uri.resolve(response.headers().firstValue("Location").get());
-                    } catch (IllegalArgumentException e) {
-                        throw new CommandRejected(ATTACHMENT_UNAVAILABLE, "The attachment url redirects to an invalid location");
-                    }
-                    uri = checkedRedirect(next);
-                    continue;
-                }
-                if (status != 200) {
-                    throw new CommandRejected(ATTACHMENT_UNAVAILABLE, "The attachment url " + safe(uri) + " answered HTTP " + status);
-                }
-                long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-                if (declared > maxBytes) {
-                    throw tooLarge();
-                }
+            if (status >= 300 && status < 400 && response.headers().firstValue("Location").isPresent()) {
+                URI next;
                 try {
-                    copyCapped(body, target);
-                } catch (CappedCopyException e) {
-                    throw tooLarge();
+                    next = uri.resolve(response.headers().firstValue("Location").get());
+                } catch (IllegalArgumentException e) {
+                    throw new CommandRejected(ATTACHMENT_UNAVAILABLE, "The attachment url redirects to an invalid location");
                 }
-                return;
-            } catch (IOException e) {
-                throw new CommandRejected(ATTACHMENT_UNAVAILABLE, "The attachment url " + safe(uri) + " broke off while downloading");
+                uri = checkedRedirect(next);
+                continue;
             }
+            if (status != 200) {
+                throw new CommandRejected(ATTACHMENT_UNAVAILABLE, "The attachment url " + safe(uri) + " answered HTTP " + status);
+            }
+            return;
         }
         throw new CommandRejected(ATTACHMENT_UNAVAILABLE, "The attachment url redirects more than " + MAX_REDIRECTS + " times");
+    }
+
+    private CommandRejected tooSlow(URI uri) {
+        return new CommandRejected(ATTACHMENT_UNAVAILABLE, "The attachment url " + safe(uri) + " did not download within "
+                + timeout.toMillis() / 1000.0 + " s (BRIDGE_ATTACHMENT_TIMEOUT)");
     }
 
     /** https on an allowed host, else ATTACHMENT_FORBIDDEN. */
@@ -252,6 +357,95 @@ public final class AttachmentResolver {
                     throw new CappedCopyException();
                 }
                 out.write(buffer, 0, n);
+            }
+        }
+    }
+
+    /** Writes a response body to a file as it arrives, giving up (and cancelling the download) beyond the cap. */
+    private static final class CappedFileSubscriber implements HttpResponse.BodySubscriber<Long> {
+        private final Path target;
+        private final long maxBytes;
+        private final long declared;
+        private final AtomicBoolean overCap;
+        private final CompletableFuture<Long> result = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+        private FileChannel out;
+        private long total;
+
+        CappedFileSubscriber(Path target, long maxBytes, long declared, AtomicBoolean overCap) {
+            this.target = target;
+            this.maxBytes = maxBytes;
+            this.declared = declared;
+            this.overCap = overCap;
+        }
+
+        @Override
+        public CompletionStage<Long> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            if (declared > maxBytes) {
+                overCap.set(true);
+                fail(new CappedCopyException());
+                return;
+            }
+            try {
+                out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            } catch (IOException e) {
+                fail(e);
+                return;
+            }
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            try {
+                for (ByteBuffer b : buffers) {
+                    total += b.remaining();
+                    if (total > maxBytes) {
+                        overCap.set(true);
+                        fail(new CappedCopyException());
+                        return;
+                    }
+                    while (b.hasRemaining()) {
+                        out.write(b);
+                    }
+                }
+                subscription.request(1);
+            } catch (IOException e) {
+                fail(e);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            close();
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            close();
+            result.complete(total);
+        }
+
+        private void fail(Throwable t) {
+            subscription.cancel();
+            close();
+            result.completeExceptionally(t);
+        }
+
+        private void close() {
+            if (out != null) {
+                try {
+                    out.close();
+                } catch (IOException ignored) {
+                    // the result says what went wrong
+                }
             }
         }
     }

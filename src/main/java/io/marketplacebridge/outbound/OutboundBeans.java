@@ -27,9 +27,7 @@ public final class OutboundBeans {
         }
         String groupId = pc.resolveProperty(GROUP_ID_KEY).orElse("marketplace-bridge-outbound");
         AlepheeRateGate gate = new AlepheeRateGate(Clock.systemUTC());
-        AttachmentResolver attachments = new AttachmentResolver(settings.attachmentDir(), settings.attachmentHosts(),
-                settings.attachmentMaxBytes(), AttachmentResolver.defaultClient(settings.httpConnectTimeout()),
-                settings.httpResponseTimeout());
+        AttachmentResolver attachments = AttachmentResolver.of(settings);
         CommandDelivery delivery = new CommandDelivery(
                 new CommandValidator(settings.maxCommandBytes(), settings.alephee().accountId()),
                 attachments, context.createProducerTemplate(), gate, settings.alephee().bodyFormat(),

@@ -1,6 +1,7 @@
 package io.marketplacebridge.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,6 +70,48 @@ class BridgeSettingsTest {
                 "lectronz.api-token", "very-secret-token", "alephee.api-key", "very-secret-key", "alephee.account-id", "1"));
         String text = BridgeSettings.load("prod", props::get).toString();
         assertTrue(!text.contains("very-secret"), text);
+    }
+
+    @Test
+    void plainHttpBaseUrlsAreRefusedOutsideTheDevProfileUnlessAllowed() throws Exception {
+        Map<String, String> props = shipped(Map.of("kafka.bootstrap-servers", "k:9092", "lectronz.api-token", "t",
+                "alephee.api-key", "k", "alephee.account-id", "1",
+                "lectronz.base-url", "http://lectronz.internal/api/v1", "alephee.base-url", "http://alephee.internal/v2?key=s3cret"));
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+                () -> BridgeSettings.load("prod", props::get));
+        assertTrue(e.getMessage().contains("LECTRONZ_BASE_URL must be an https:// URL outside the dev profile"), e.getMessage());
+        assertTrue(e.getMessage().contains("ALEPHEE_BASE_URL must be an https:// URL outside the dev profile"), e.getMessage());
+        assertTrue(e.getMessage().contains("BRIDGE_ALLOW_HTTP=true"), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+        assertEquals(2, e.invalid().size());
+
+        Map<String, String> allowed = new HashMap<>(props);
+        allowed.put("bridge.allow-http", "true");
+        BridgeSettings s = BridgeSettings.load("prod", allowed::get);
+        assertTrue(s.allowHttp());
+        assertEquals("http://lectronz.internal/api/v1", s.lectronz().baseUrl());
+        assertEquals("http://alephee.internal/v2?key=s3cret", BridgeSettings.load("dev", props::get).alephee().baseUrl(),
+                "the dev profile talks to its sandbox over http");
+    }
+
+    @Test
+    void retryBudgetAndAttachmentTimeoutDefaults() throws Exception {
+        Map<String, String> props = shipped(Map.of("kafka.bootstrap-servers", "k:9092", "lectronz.api-token", "t",
+                "alephee.api-key", "k", "alephee.account-id", "1"));
+        BridgeSettings s = BridgeSettings.load("prod", props::get);
+        assertEquals(Duration.ofMinutes(15), s.outboundRetryTimeout());
+        assertEquals(Duration.ofSeconds(60), s.attachmentTimeout());
+        assertEquals(5, s.httpMaxRetries());
+        assertEquals(Duration.ofMillis(500), s.httpRetryDelay());
+        assertEquals(Duration.ofSeconds(30), s.httpMaxRetryDelay());
+        assertTrue(!s.allowHttp());
+
+        Map<String, String> bad = new HashMap<>(props);
+        bad.put("bridge.outbound.retry-timeout", "forever");
+        bad.put("bridge.attachment.timeout", "0s");
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class, () -> BridgeSettings.load("prod", bad::get));
+        assertTrue(e.getMessage().contains("BRIDGE_OUTBOUND_RETRY_TIMEOUT"), e.getMessage());
+        assertTrue(e.getMessage().contains("BRIDGE_ATTACHMENT_TIMEOUT"), e.getMessage());
     }
 
     @Test

@@ -3,72 +3,49 @@ package io.marketplacebridge.http;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
+import java.util.function.Supplier;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import org.apache.camel.CamelContext;
-import org.apache.camel.CamelExecutionException;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The shared remote-api route configuration against a real HTTP server (WireMock). */
+/** The shared remote-api route configuration, through the real remote routes, against WireMock. */
 class RemoteApiRetriesTest {
 
-    private WireMockServer remote;
-    private CamelContext camel;
-    private ProducerTemplate template;
+    private static final String ORDER_MESSAGES = "/alephee/v2/orders/900123/messages";
+    private static final String LIST = "/lectronz/api/v1/messages";
+
+    private RemoteApiRoutes apis;
 
     @BeforeEach
     void start() throws Exception {
-        remote = new WireMockServer(wireMockConfig().dynamicPort());
-        remote.start();
-        camel = new DefaultCamelContext();
-        Properties p = new Properties();
-        p.put("bridge.http.max-retries", "3");
-        p.put("bridge.http.retry-delay", "10");
-        p.put("bridge.http.max-retry-delay", "100");
-        camel.getPropertiesComponent().setInitialProperties(p);
-        camel.getRegistry().bind("retryAfter", new RetryAfter());
-        PluginHelper.getRoutesLoader(camel).loadRoutes(
-                ResourceHelper.resolveResource(camel, "file:routes/error-handling.yaml"));
-        String url = "http://localhost:" + remote.port() + "/thing";
-        camel.addRoutes(new RouteBuilder() {
-            @Override
-            public void configure() {
-                from("direct:call").routeId("call").routeConfigurationId("remote-api")
-                        .to(url);
-            }
-        });
-        camel.getComponent("http", HttpComponent.class).setAutomaticRetriesDisabled(true);
-        camel.start();
-        template = camel.createProducerTemplate();
+        apis = RemoteApiRoutes.start(Map.of("bridge.http.max-retries", "3"));
     }
 
     @AfterEach
     void stop() {
-        camel.stop();
-        remote.stop();
+        apis.close();
     }
 
-    private void answers(int... statuses) {
+    /** The remote answers these statuses in turn (a 429 with Retry-After: 1). */
+    private void answers(Supplier<MappingBuilder> request, int... statuses) {
         String state = Scenario.STARTED;
         for (int i = 0; i < statuses.length; i++) {
             String next = "step" + (i + 1);
@@ -76,24 +53,38 @@ class RemoteApiRetriesTest {
             if (statuses[i] == 429) {
                 response = response.withHeader("Retry-After", "1");
             }
-            remote.stubFor(get(urlEqualTo("/thing")).inScenario("s").whenScenarioStateIs(state)
-                    .willReturn(response).willSetStateTo(next));
+            apis.remote.stubFor(request.get().inScenario("s").whenScenarioStateIs(state).willReturn(response).willSetStateTo(next));
             state = next;
         }
     }
 
+    private Exchange sendToAlephee() {
+        return apis.template.send("direct:alephee-send", ex -> {
+            ex.setProperty(RemoteCall.PATH, "/orders/900123/messages");
+            ex.setProperty(RemoteCall.QUERY, "API_KEY=" + RemoteApiRoutes.API_KEY + "&accountId=77");
+            ex.getIn().setBody("""
+                    {"message": "hi"}""");
+        });
+    }
+
+    private static String body(Exchange ex) {
+        return new String(ex.getMessage().getBody(byte[].class), StandardCharsets.UTF_8);
+    }
+
     @Test
     void serverErrorsAreRetriedUntilSuccess() {
-        answers(500, 503, 200);
-        assertEquals("answer 2", template.requestBody("direct:call", null, String.class));
-        remote.verify(3, getRequestedFor(urlEqualTo("/thing")));
+        answers(() -> post(urlPathEqualTo(ORDER_MESSAGES)), 500, 503, 200);
+        Exchange done = sendToAlephee();
+        assertNull(done.getException());
+        assertEquals("answer 2", done.getMessage().getBody(String.class));
+        apis.remote.verify(3, postRequestedFor(urlPathEqualTo(ORDER_MESSAGES)));
     }
 
     @Test
     void tooManyRequestsWaitsAtLeastRetryAfter() {
-        answers(429, 200);
-        assertEquals("answer 1", template.requestBody("direct:call", null, String.class));
-        List<LoggedRequest> calls = remote.findAll(getRequestedFor(urlEqualTo("/thing")));
+        answers(() -> post(urlPathEqualTo(ORDER_MESSAGES)), 429, 200);
+        assertNull(sendToAlephee().getException());
+        List<LoggedRequest> calls = apis.remote.findAll(postRequestedFor(urlPathEqualTo(ORDER_MESSAGES)));
         assertEquals(2, calls.size());
         Duration waited = Duration.between(calls.get(0).getLoggedDate().toInstant(), calls.get(1).getLoggedDate().toInstant());
         assertTrue(waited.toMillis() >= 1000, "retried after " + waited.toMillis() + " ms despite Retry-After: 1");
@@ -101,20 +92,41 @@ class RemoteApiRetriesTest {
 
     @Test
     void otherClientErrorsAreNotRetried() {
-        answers(400, 200);
-        CamelExecutionException e = assertThrows(CamelExecutionException.class,
-                () -> template.requestBody("direct:call", null, String.class));
-        assertEquals(400, ((HttpOperationFailedException) e.getCause()).getStatusCode());
-        remote.verify(1, getRequestedFor(urlEqualTo("/thing")));
+        answers(() -> post(urlPathEqualTo(ORDER_MESSAGES)), 400, 200);
+        Exchange done = sendToAlephee();
+        assertEquals(400, assertInstanceOf(HttpOperationFailedException.class, done.getException()).getStatusCode());
+        apis.remote.verify(1, postRequestedFor(urlPathEqualTo(ORDER_MESSAGES)));
     }
 
     @Test
-    void retriesEndWhenExhausted() {
-        answers(500, 500, 500, 500, 200);
-        CamelExecutionException e = assertThrows(CamelExecutionException.class,
-                () -> template.requestBody("direct:call", null, String.class));
-        assertEquals(500, ((HttpOperationFailedException) e.getCause()).getStatusCode());
-        remote.verify(4, getRequestedFor(urlEqualTo("/thing")));
+    void inboundCallsEndAfterMaxRetries() {
+        answers(() -> get(urlPathEqualTo(LIST)), 500, 500, 500, 500, 200);
+        Exchange done = apis.template.send("direct:lectronz-list-messages", ex -> {
+            ex.setProperty(RetryRule.RETRY_BY_COUNT, true);
+            ex.setProperty("limit", 20);
+            ex.setProperty("offset", 0);
+        });
+        assertEquals(500, assertInstanceOf(HttpOperationFailedException.class, done.getException()).getStatusCode());
+        apis.remote.verify(4, getRequestedFor(urlPathEqualTo(LIST)));
+        LoggedRequest first = apis.remote.findAll(getRequestedFor(urlPathEqualTo(LIST))).get(0);
+        assertEquals(LIST + "?limit=20&offset=0", first.getUrl());
+        assertEquals("Bearer " + RemoteApiRoutes.TOKEN, first.getHeader("Authorization"), "the settings' token when the caller names none");
+    }
+
+    @Test
+    void theCallersTokenIsSent() {
+        String message = """
+                {"id": 5001, "content": "hello"}""";
+        apis.remote.stubFor(get(urlPathEqualTo(LIST + "/5001")).willReturn(aResponse().withStatus(200).withBody(message)));
+        Exchange done = apis.template.send("direct:lectronz-get-message", ex -> {
+            ex.setProperty(RemoteCall.LECTRONZ_TOKEN, "token-of-shop-eu");
+            ex.setProperty("messageId", 5001);
+        });
+        assertNull(done.getException());
+        assertEquals(message, body(done));
+        LoggedRequest request = apis.remote.findAll(getRequestedFor(urlPathEqualTo(LIST + "/5001"))).get(0);
+        assertEquals("Bearer token-of-shop-eu", request.getHeader("Authorization"));
+        assertEquals(LIST + "/5001", request.getUrl(), "no query string at all");
     }
 
     @Test

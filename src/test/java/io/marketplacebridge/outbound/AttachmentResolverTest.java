@@ -100,30 +100,66 @@ class AttachmentResolverTest {
     }
 
     @Test
-    void pathInsideTheFolderIsRead() throws Exception {
+    void pathInsideTheFolderIsCopiedUnderTheCap() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("docs"));
-        Files.write(dir.resolve("a.pdf"), new byte[] {1, 2, 3});
-        try (AttachmentResolver.Resolved r = resolver(dir, 100).resolve(path("a.pdf"))) {
+        Files.createDirectories(dir.resolve("2026/11"));
+        Path original = Files.write(dir.resolve("2026/11/a.pdf"), new byte[] {1, 2, 3});
+        Path copy;
+        try (AttachmentResolver.Resolved r = resolver(dir, 100).resolve(path("2026/11/a.pdf"))) {
+            copy = r.file();
             assertEquals(3, r.size());
-            assertFalse(r.temporary());
+            assertTrue(r.temporary());
+            Files.write(original, new byte[] {6, 6, 6, 6}); // changed after the check: what is sent is what was copied
+            assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(copy));
+        }
+        assertFalse(Files.exists(copy), "the copy is deleted on close");
+        assertTrue(Files.exists(original), "the folder's file is left alone");
+        try (AttachmentResolver.Resolved r = resolver(dir, 100).resolve(path(original.toString()))) {
+            assertEquals(4, r.size(), "an absolute path inside the folder");
         }
         assertEquals(ATTACHMENT_UNAVAILABLE, code(() -> resolver(dir, 100).resolve(path("missing.pdf"))));
-        assertEquals(ATTACHMENT_TOO_LARGE, code(() -> resolver(dir, 2).resolve(path("a.pdf"))));
+        assertEquals(ATTACHMENT_UNAVAILABLE, code(() -> resolver(dir, 100).resolve(path("nowhere/missing.pdf"))));
+        assertEquals(ATTACHMENT_UNAVAILABLE, code(() -> resolver(dir, 100).resolve(path("2026"))), "a folder is no document");
+        assertEquals(ATTACHMENT_TOO_LARGE, code(() -> resolver(dir, 2).resolve(path("2026/11/a.pdf"))));
     }
 
     @Test
     void pathGuards() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("docs"));
         Path secret = Files.writeString(tmp.resolve("secret.txt"), "s");
+        Files.write(dir.resolve("inside.pdf"), new byte[] {1});
         Files.createSymbolicLink(dir.resolve("link.pdf"), secret);
         Files.createSymbolicLink(dir.resolve("sub"), tmp);
+        Files.createSymbolicLink(dir.resolve("alias.pdf"), dir.resolve("inside.pdf"));
+        Files.createDirectories(dir.resolve("real"));
+        Files.createSymbolicLink(dir.resolve("real/deeper"), tmp);
         AttachmentResolver r = resolver(dir, 100);
         assertEquals(ATTACHMENT_FORBIDDEN, code(() -> r.resolve(path("../secret.txt"))));
         assertEquals(ATTACHMENT_FORBIDDEN, code(() -> r.resolve(path("a/../../secret.txt"))));
         assertEquals(ATTACHMENT_FORBIDDEN, code(() -> r.resolve(path(secret.toString()))));
-        assertEquals(ATTACHMENT_FORBIDDEN, code(() -> r.resolve(path("link.pdf"))));
-        assertEquals(ATTACHMENT_FORBIDDEN, code(() -> r.resolve(path("sub/secret.txt"))));
-        assertEquals(ATTACHMENT_FORBIDDEN, code(() -> resolver(null, 100).resolve(path("a.pdf"))));
+        assertEquals(ATTACHMENT_FORBIDDEN, code(() -> r.resolve(path("link.pdf"))), "a link to a file outside");
+        assertEquals(ATTACHMENT_FORBIDDEN, code(() -> r.resolve(path("sub/secret.txt"))), "a link to a folder outside");
+        assertEquals(ATTACHMENT_FORBIDDEN, code(() -> r.resolve(path("real/deeper/secret.txt"))), "a link further down");
+        assertEquals(ATTACHMENT_FORBIDDEN, code(() -> r.resolve(path("alias.pdf"))), "links are not followed at all");
+        assertEquals(ATTACHMENT_FORBIDDEN, code(() -> r.resolve(path(""))));
+        assertEquals(ATTACHMENT_FORBIDDEN, code(() -> resolver(null, 100).resolve(path("inside.pdf"))));
+    }
+
+    @Test
+    void urlDownloadHasOneDeadlineForTheWholeBody() throws Exception {
+        // 20 chunks over 20 s: each arrives well within any read timeout, the whole would take 20 s
+        files.stubFor(get("/dribble.pdf").willReturn(ok().withBody(new byte[2000]).withChunkedDribbleDelay(20, 20_000)));
+        files.stubFor(get("/late.pdf").willReturn(ok().withBody(new byte[] {1}).withFixedDelay(20_000)));
+        AttachmentResolver oneSecond = new AttachmentResolver(Optional.empty(), Set.of("localhost"), 10_000, trustingClient,
+                Duration.ofSeconds(1));
+        for (String slow : new String[] {"/dribble.pdf", "/late.pdf"}) {
+            long started = System.nanoTime();
+            CommandRejected e = assertThrows(CommandRejected.class, () -> oneSecond.resolve(url(https(slow))));
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(ATTACHMENT_UNAVAILABLE, e.code());
+            assertTrue(e.getMessage().contains("BRIDGE_ATTACHMENT_TIMEOUT"), e.getMessage());
+            assertTrue(tookMs < 15_000, slow + " gave up after " + tookMs + " ms, not at the 1 s deadline");
+        }
     }
 
     @Test
@@ -140,6 +176,8 @@ class AttachmentResolverTest {
     void urlIsDownloadedWithinTheCap() throws Exception {
         files.stubFor(get("/ok.pdf").willReturn(ok().withBody(new byte[] {9, 8, 7, 6})));
         files.stubFor(get("/big.pdf").willReturn(ok().withBody(new byte[500])));
+        // chunked, no Content-Length: the cap is counted while the body arrives
+        files.stubFor(get("/big-chunked.pdf").willReturn(ok().withBody(new byte[500]).withChunkedDribbleDelay(5, 50)));
         files.stubFor(get("/gone.pdf").willReturn(notFound()));
         files.stubFor(get("/hop").willReturn(temporaryRedirect(https("/ok.pdf"))));
         files.stubFor(get("/away").willReturn(temporaryRedirect("https://127.0.0.1:" + files.httpsPort() + "/ok.pdf")));
@@ -155,6 +193,7 @@ class AttachmentResolverTest {
             assertEquals(4, hop.size());
         }
         assertEquals(ATTACHMENT_TOO_LARGE, code(() -> r.resolve(url(https("/big.pdf")))));
+        assertEquals(ATTACHMENT_TOO_LARGE, code(() -> r.resolve(url(https("/big-chunked.pdf")))));
         assertEquals(ATTACHMENT_UNAVAILABLE, code(() -> r.resolve(url(https("/gone.pdf")))));
         assertEquals(ATTACHMENT_FORBIDDEN, code(() -> r.resolve(url(https("/away")))));
         assertEquals(ATTACHMENT_FORBIDDEN, code(() -> r.resolve(url(https("/down")))));

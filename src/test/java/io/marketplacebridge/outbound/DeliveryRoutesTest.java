@@ -9,13 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.marketplacebridge.http.RetryAfter;
+import io.marketplacebridge.http.BeforeRetry;
+import io.marketplacebridge.http.FailedAttempt;
+import io.marketplacebridge.http.LectronzBearer;
+import io.marketplacebridge.http.RetryRule;
 import org.apache.camel.Exchange;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
@@ -50,20 +54,21 @@ class DeliveryRoutesTest extends CamelMainTestSupport {
         p.put("lectronz.base-url", base + "/lectronz/api/v1");
         p.put("lectronz.api-token", "the-lectronz-token");
         p.put("alephee.base-url", base + "/alephee/v2");
-        p.put("bridge.http.max-retries", "0");
-        p.put("bridge.http.retry-delay", "10");
-        p.put("bridge.http.max-retry-delay", "10");
         return p;
     }
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
-        configuration.withRoutesIncludePattern("file:routes/error-handling.yaml,file:routes/outbound-delivery.yaml");
+        configuration.withRoutesIncludePattern("file:routes/error-handling.yaml,file:routes/lectronz-api.yaml,file:routes/alephee-api.yaml");
     }
 
     @Override
-    protected void bindToRegistryAfterInjections(Registry registry) {
-        registry.bind("retryAfter", new RetryAfter());
+    protected void bindToRegistry(Registry registry) {
+        RetryRule rule = new RetryRule(Duration.ofSeconds(5), 0, Duration.ofMillis(10), Duration.ofMillis(10));
+        registry.bind("retryRule", rule);
+        registry.bind("failedAttempt", new FailedAttempt(rule));
+        registry.bind("beforeRetry", new BeforeRetry());
+        registry.bind("lectronzBearer", new LectronzBearer("the-lectronz-token"));
     }
 
     @Test
