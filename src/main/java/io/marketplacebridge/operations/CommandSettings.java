@@ -22,9 +22,9 @@ record CommandSettings(BridgeSettings settings, KafkaClients clients) {
         // built, never started (so nothing to stop): only for its properties component
         CamelContext context = new DefaultCamelContext();
         PropertiesComponent pc = context.getPropertiesComponent();
-        // what Camel Main loads: application.properties, then the profile's file on top
-        pc.setLocation("classpath:application.properties;optional=true,classpath:application-" + profile
-                + ".properties;optional=true");
+        // what Camel Main loads: the profile's file over application.properties (the first location that has a key wins)
+        pc.setLocation("classpath:application-" + profile + ".properties;optional=true,"
+                + "classpath:application.properties;optional=true");
         if (!overrides.isEmpty()) {
             pc.setOverrideProperties(overrides);
         }

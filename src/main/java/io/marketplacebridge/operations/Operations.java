@@ -38,6 +38,7 @@ public final class Operations {
         String name = args.isEmpty() ? "" : args.get(0);
         List<String> options = args.subList(Math.min(1, args.size()), args.size());
         String usage = name.equals("replay") ? Replay.USAGE : Redrive.USAGE;
+        CommandSettings settings = null;
         try {
             Redrive.Request redrive = null;
             Replay.Request replay = null;
@@ -46,7 +47,7 @@ public final class Operations {
                 case "replay" -> replay = Replay.parse(options);
                 default -> throw new UsageException("unknown command '" + name + "'");
             }
-            CommandSettings settings = CommandSettings.load(profile, overrides);
+            settings = CommandSettings.load(profile, overrides);
             return redrive != null ? new Redrive(settings, out, err).run(redrive) : new Replay(settings, out, err).run(replay);
         } catch (UsageException e) {
             err.println(name + ": " + e.getMessage());
@@ -59,7 +60,8 @@ public final class Operations {
             err.println(name + ": " + e.getMessage());
             return PARTLY_DONE;
         } catch (RuntimeException e) {
-            err.println(name + ": stopped, " + KafkaTransactions.rootMessage(e));
+            err.println(name + ": stopped, " + KafkaTransactions.rootMessage(e)
+                    + (settings == null ? "" : " (Kafka at " + settings.clients().bootstrapServers() + ")"));
             return PARTLY_DONE;
         }
     }

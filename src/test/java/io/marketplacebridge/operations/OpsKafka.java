@@ -28,12 +28,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The bridge's topics under a fresh prefix on the shared in-process broker, a plain producer for records in the
- * formats of SPEC sections 4 and 6, a read_committed reader, and the commands run in-process.
+ * formats of SPEC sections 4 and 6, a read_committed reader, and the commands run in-process. As a JUnit extension
+ * ({@code @RegisterExtension}) it creates its topics before each test.
  */
-final class OpsKafka implements AutoCloseable {
+final class OpsKafka implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
     final String prefix = "ops-" + System.nanoTime();
     final String customer = prefix + ".customer";
@@ -62,6 +66,16 @@ final class OpsKafka implements AutoCloseable {
 
     OpsKafka create() throws Exception {
         return create(Map.of());
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
+        create();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     /** The settings overrides a bridge on these topics would have. */

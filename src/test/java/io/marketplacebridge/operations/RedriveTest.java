@@ -19,10 +19,9 @@ import io.marketplacebridge.testing.EmbeddedKafkaExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code redrive} against the real broker: dead letters in the format of SPEC section 6, written by a plain producer. */
 @ExtendWith(EmbeddedKafkaExtension.class)
@@ -36,17 +35,8 @@ class RedriveTest {
     private static final String UNKNOWN_CHANNEL = """
             {"channel":"carrier-pigeon","orderId":10002,"content":"Coo."}""";
 
-    private OpsKafka kafka;
-
-    @BeforeEach
-    void topics() throws Exception {
-        kafka = new OpsKafka().create();
-    }
-
-    @AfterEach
-    void close() {
-        kafka.close();
-    }
+    @RegisterExtension
+    final OpsKafka kafka = new OpsKafka();
 
     /** A dead letter as the bridge writes it: the command's bytes and headers, the error headers, CloudEvents headers. */
     private RecordMetadata deadLetter(long timestamp, String key, String command, String code, long sourceOffset,
