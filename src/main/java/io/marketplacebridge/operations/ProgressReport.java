@@ -3,7 +3,7 @@ package io.marketplacebridge.operations;
 import java.io.PrintStream;
 import java.util.function.Supplier;
 
-/** A progress line on long runs: after every 1,000 records, or 5 s since the last line, whichever comes first. */
+/** A progress line on long runs: at every 1,000th record, and whenever 5 s have passed since the last line. */
 final class ProgressReport {
 
     private static final long EVERY_RECORDS = 1_000;
@@ -11,7 +11,7 @@ final class ProgressReport {
 
     private final PrintStream out;
     private final Supplier<String> line;
-    private long sinceLast;
+    private long records;
     private long lastNanos = System.nanoTime();
 
     ProgressReport(PrintStream out, Supplier<String> line) {
@@ -19,20 +19,27 @@ final class ProgressReport {
         this.line = line;
     }
 
-    /** Counts one record and prints a line when one is due. */
+    /** Counts one record (call it once the record is handled) and prints a line when one is due. */
     void record() {
-        sinceLast++;
-        tick();
+        records++;
+        if (records % EVERY_RECORDS == 0) {
+            print(System.nanoTime());
+        } else {
+            tick();
+        }
     }
 
     /** Prints a line when 5 s have passed with no line, even while no record comes (a slow broker). */
     void tick() {
         long now = System.nanoTime();
-        if (sinceLast >= EVERY_RECORDS || now - lastNanos >= EVERY_NANOS) {
-            out.println(line.get());
-            out.flush();
-            sinceLast = 0;
-            lastNanos = now;
+        if (now - lastNanos >= EVERY_NANOS) {
+            print(now);
         }
+    }
+
+    private void print(long now) {
+        out.println(line.get());
+        out.flush();
+        lastNanos = now;
     }
 }

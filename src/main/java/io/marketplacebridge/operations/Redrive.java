@@ -76,53 +76,59 @@ final class Redrive {
         return run(request.filter(), request.dryRun(), request.again());
     }
 
-    int run(Filter filter, boolean dryRun, boolean again) {
+    private int run(Filter filter, boolean dryRun, boolean again) {
         BridgeSettings.Topics topics = settings.topics();
         String dlq = topics.dlq();
         out.println("redrive" + (dryRun ? " --dry-run" : "") + ": " + dlq + " -> " + topics.outbound()
                 + " (filters: " + describe(filter) + (again ? ", --again" : "") + ")");
+        new TopicScan(clients, "marketplace-bridge-redrive").requireTopics(Map.of(
+                topics.outbound(), "BRIDGE_TOPIC_OUTBOUND", topics.state(), "BRIDGE_TOPIC_STATE"));
         Set<String> done = again ? Set.of() : redriven(dlq);
         Tally tally = new Tally();
         ProgressReport progress = new ProgressReport(err, () -> "redrive: read " + tally.scanned + " dead letters, "
                 + tally.matched + " matched");
-        long[] notAttempted = {0};
         try (TransactionalWriter writer = new TransactionalWriter(clients, "redrive")) {
             new TopicScan(clients, "marketplace-bridge-redrive").read(Map.of(dlq, "BRIDGE_TOPIC_DLQ"), r -> {
                 tally.scanned++;
+                if (filter.matches(r)) {
+                    tally.matched++;
+                    redrive(r, done, dryRun, tally, writer);
+                }
                 progress.record();
-                if (!filter.matches(r)) {
-                    return;
-                }
-                tally.matched++;
-                String coordinates = r.partition() + "-" + r.offset();
-                String cut = header(r.headers(), "error-original-bytes");
-                String what = "dlq " + coordinates + "  id=" + commandId(r) + "  code=" + header(r.headers(), "error-code")
-                        + "  key=" + r.key() + "  at " + Instant.ofEpochMilli(r.timestamp());
-                if (done.contains(coordinates)) {
-                    tally.skip(SKIP_DONE);
-                    if (dryRun) {
-                        out.println("skip   " + what + "  (" + SKIP_DONE + "; --again redrives it)");
-                    }
-                } else if (cut != null) {
-                    tally.skip(SKIP_CUT);
-                    out.println("skip   " + what + "  (" + SKIP_CUT + ": " + cut + " bytes; the original is at "
-                            + CommandIds.defaultId(header(r.headers(), "source-topic"), header(r.headers(), "source-partition"),
-                            header(r.headers(), "source-offset")) + ")");
-                } else if (dryRun) {
-                    out.println("would  " + what);
-                } else if (!writer.add(List.of(command(r), marker(dlq, r)))) {
-                    notAttempted[0]++;
-                }
             }, progress::tick);
             writer.flush();
             long written = dryRun ? tally.matched - tally.skippedTotal() : writer.written();
-            tally.printSummary(out, "redrive", dryRun ? "would redrive" : "redriven", written, writer.failed(), notAttempted[0]);
+            tally.printSummary(out, "redrive", dryRun ? "would redrive" : "redriven", written, writer.failed(), writer.notAttempted());
             if (writer.failure() != null) {
                 err.println("redrive: a write failed (" + writer.failure() + "); what was committed stays redriven,"
                         + " run it again for the rest");
                 return Operations.PARTLY_DONE;
             }
             return Operations.DONE;
+        }
+    }
+
+    /** One matching dead letter: skipped with a reason, listed (dry run), or queued for the outbound topic. */
+    private void redrive(ConsumerRecord<String, byte[]> r, Set<String> done, boolean dryRun, Tally tally,
+                         TransactionalWriter writer) {
+        String coordinates = r.partition() + "-" + r.offset();
+        String cut = header(r.headers(), "error-original-bytes");
+        String what = "dlq " + coordinates + "  id=" + commandId(r) + "  code=" + header(r.headers(), "error-code")
+                + "  key=" + r.key() + "  at " + Instant.ofEpochMilli(r.timestamp());
+        if (done.contains(coordinates)) {
+            tally.skip(SKIP_DONE);
+            if (dryRun) {
+                out.println("skip   " + what + "  (" + SKIP_DONE + "; --again redrives it)");
+            }
+        } else if (cut != null) {
+            tally.skip(SKIP_CUT);
+            out.println("skip   " + what + "  (" + SKIP_CUT + ": " + cut + " bytes; the original is at "
+                    + CommandIds.defaultId(header(r.headers(), "source-topic"), header(r.headers(), "source-partition"),
+                    header(r.headers(), "source-offset")) + ")");
+        } else if (dryRun) {
+            out.println("would  " + what);
+        } else {
+            writer.add(List.of(command(r), marker(settings.topics().dlq(), r)));
         }
     }
 

@@ -75,7 +75,7 @@ final class Replay {
         return run(request.account(), request.since(), request.dryRun());
     }
 
-    int run(String account, Instant since, boolean dryRun) {
+    private int run(String account, Instant since, boolean dryRun) {
         BridgeSettings.Topics t = settings.topics();
         Map<String, String> topics = new LinkedHashMap<>();
         topics.put(t.customerMessages(), "BRIDGE_TOPIC_CUSTOMER_MESSAGES");
@@ -89,23 +89,8 @@ final class Replay {
                 + tally.matched + " matched");
         new TopicScan(clients, "marketplace-bridge-replay").read(topics, r -> {
             tally.scanned++;
+            select(r, account, since, tally, matched);
             reading.record();
-            String recordAccount = Redrive.header(r.headers(), ACCOUNT_HEADER);
-            if (!account.equals(recordAccount == null ? DEFAULT_ACCOUNT : recordAccount)) {
-                return;
-            }
-            Instant time = time(Redrive.header(r.headers(), "ce_time"));
-            if (time != null && time.isBefore(since)) {
-                return;
-            }
-            tally.matched++;
-            if (time == null) {
-                tally.skip(SKIP_NO_TIME);
-            } else if ("true".equalsIgnoreCase(Redrive.header(r.headers(), CE_REPLAY))) {
-                tally.skip(SKIP_REPLAY);
-            } else {
-                matched.add(new Original(r, time));
-            }
         }, reading::tick);
         matched.sort(OLDEST_FIRST);
 
@@ -114,22 +99,39 @@ final class Replay {
             tally.printSummary(out, "replay", "would replay", matched.size(), 0, 0);
             return Operations.DONE;
         }
-        long[] notAttempted = {0};
         try (TransactionalWriter writer = new TransactionalWriter(clients, "replay")) {
             ProgressReport writing = new ProgressReport(err, () -> "replay: written " + writer.written() + " of " + matched.size());
             for (Original o : matched) {
-                if (!writer.add(List.of(again(o.record())))) {
-                    notAttempted[0]++;
-                }
+                writer.add(List.of(again(o.record())));
                 writing.record();
             }
             writer.flush();
-            tally.printSummary(out, "replay", "replayed", writer.written(), writer.failed(), notAttempted[0]);
+            tally.printSummary(out, "replay", "replayed", writer.written(), writer.failed(), writer.notAttempted());
             if (writer.failure() != null) {
                 err.println("replay: a write failed (" + writer.failure() + "); the records before it are published");
                 return Operations.PARTLY_DONE;
             }
             return Operations.DONE;
+        }
+    }
+
+    /** Keeps a record of the account at or after since, unless it is itself a replay or has no readable time. */
+    private static void select(ConsumerRecord<String, byte[]> r, String account, Instant since, Tally tally, List<Original> matched) {
+        String recordAccount = Redrive.header(r.headers(), ACCOUNT_HEADER);
+        if (!account.equals(recordAccount == null ? DEFAULT_ACCOUNT : recordAccount)) {
+            return;
+        }
+        Instant time = time(Redrive.header(r.headers(), "ce_time"));
+        if (time != null && time.isBefore(since)) {
+            return;
+        }
+        tally.matched++;
+        if (time == null) {
+            tally.skip(SKIP_NO_TIME);
+        } else if ("true".equalsIgnoreCase(Redrive.header(r.headers(), CE_REPLAY))) {
+            tally.skip(SKIP_REPLAY);
+        } else {
+            matched.add(new Original(r, time));
         }
     }
 

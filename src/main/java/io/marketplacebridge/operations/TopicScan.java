@@ -24,6 +24,9 @@ final class TopicScan {
     /** No record and no position change for this long means the scan is stuck. */
     private static final Duration STALL = Duration.ofSeconds(120);
 
+    /** Looking a topic up must not create it (a mistyped topic setting). */
+    private static final Map<String, Object> NO_AUTO_CREATE = Map.of(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+
     private final KafkaClients clients;
     private final String clientId;
 
@@ -39,17 +42,8 @@ final class TopicScan {
      * @throws MissingTopicException when a topic does not exist
      */
     void read(Map<String, String> topics, Consumer<ConsumerRecord<String, byte[]>> each, Runnable idle) {
-        Map<String, Object> overrides = Map.of(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
-        try (KafkaConsumer<String, byte[]> consumer = clients.consumer(clientId, null, overrides)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (Map.Entry<String, String> topic : topics.entrySet()) {
-                List<PartitionInfo> infos = consumer.partitionsFor(topic.getKey(), Duration.ofSeconds(30));
-                if (infos == null || infos.isEmpty()) {
-                    throw new MissingTopicException(topic.getKey(), topic.getValue());
-                }
-                infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
-            }
+        try (KafkaConsumer<String, byte[]> consumer = clients.consumer(clientId, null, NO_AUTO_CREATE)) {
+            List<TopicPartition> partitions = partitions(consumer, topics);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -88,6 +82,25 @@ final class TopicScan {
                 }
             }
         }
+    }
+
+    /** Fails with {@link MissingTopicException} unless every topic exists (a command's target, before it writes). */
+    void requireTopics(Map<String, String> topics) {
+        try (KafkaConsumer<String, byte[]> consumer = clients.consumer(clientId, null, NO_AUTO_CREATE)) {
+            partitions(consumer, topics);
+        }
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer, Map<String, String> topics) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (Map.Entry<String, String> topic : topics.entrySet()) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic.getKey(), Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) {
+                throw new MissingTopicException(topic.getKey(), topic.getValue());
+            }
+            infos.forEach(i -> partitions.add(new TopicPartition(i.topic(), i.partition())));
+        }
+        return partitions;
     }
 
     /** A topic the command needs is not there: most likely a topic-name setting differs from the bridge's. */

@@ -28,6 +28,7 @@ final class TransactionalWriter implements AutoCloseable {
     private KafkaProducer<String, byte[]> producer;
     private long written;
     private long failed;
+    private long notAttempted;
     private String failure;
 
     /** @param name the command, e.g. redrive; part of the client and transactional ids */
@@ -37,10 +38,11 @@ final class TransactionalWriter implements AutoCloseable {
         this.transactionalId = "marketplace-bridge-" + name + "-" + UUID.randomUUID();
     }
 
-    /** Queues a unit; false when the run already stopped after a failed write (the unit is not written). */
-    boolean add(List<ProducerRecord<String, byte[]>> unit) {
+    /** Queues a unit; after a failed write the unit is only counted as not attempted. */
+    void add(List<ProducerRecord<String, byte[]>> unit) {
         if (failure != null) {
-            return false;
+            notAttempted++;
+            return;
         }
         batch.add(unit);
         for (ProducerRecord<String, byte[]> r : unit) {
@@ -49,7 +51,6 @@ final class TransactionalWriter implements AutoCloseable {
         if (batch.size() >= MAX_UNITS || batchBytes >= MAX_BYTES) {
             flush();
         }
-        return true;
     }
 
     /** Commits what is queued; on failure counts the queued units as failed and stops the run. */
@@ -79,6 +80,11 @@ final class TransactionalWriter implements AutoCloseable {
 
     long failed() {
         return failed;
+    }
+
+    /** Units that came after a failed write, so were never tried. */
+    long notAttempted() {
+        return notAttempted;
     }
 
     /** Why the run stopped writing; null while all went well. */

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.marketplacebridge.testing.EmbeddedKafkaExtension;
@@ -97,9 +98,13 @@ final class OpsKafka implements AutoCloseable, BeforeEachCallback, AfterEachCall
 
     /** {@code java -jar marketplace-bridge.jar <args>} in-process, on these topics. */
     Run run(String... args) {
+        return run(settings(), args);
+    }
+
+    Run run(Properties settings, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Operations.run("test", settings(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        int code = Operations.run("test", settings, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), Arrays.asList(args));
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -131,6 +136,11 @@ final class OpsKafka implements AutoCloseable, BeforeEachCallback, AfterEachCall
             }
             return all;
         }
+    }
+
+    Set<String> consumerGroups() throws Exception {
+        return admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS).stream()
+                .map(g -> g.groupId()).collect(java.util.stream.Collectors.toSet());
     }
 
     static String header(ConsumerRecord<String, byte[]> r, String key) {

@@ -200,4 +200,36 @@ class RedriveTest {
         assertNull(header(command, "error-code"));
         assertArrayEquals(FAILED.getBytes(java.nio.charset.StandardCharsets.UTF_8), command.value());
     }
+
+    @Test
+    void aLongRunShowsProgressWritesInSeveralTransactionsAndJoinsNoConsumerGroup() throws Exception {
+        int count = 2_500; // five transactions of 500
+        for (int i = 0; i < count; i++) {
+            kafka.send(kafka.dlq, i % 2, null, String.valueOf(10_000 + i), """
+                    {"id":"bulk-%d","channel":"lectronz","orderId":%d,"content":"Thanks!"}""".formatted(i, 10_000 + i),
+                    Map.of("error-code", "REMOTE_UNAVAILABLE", "source-topic", kafka.outbound,
+                            "source-partition", "0", "source-offset", String.valueOf(i)));
+        }
+        Set<String> groupsBefore = kafka.consumerGroups();
+
+        OpsKafka.Run run = kafka.run("redrive", "--code", "REMOTE_UNAVAILABLE");
+
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.err().contains("redrive: read 1000 dead letters, 1000 matched"), run.err());
+        assertTrue(run.err().contains("redrive: read 2000 dead letters, 2000 matched"), run.err());
+        assertTrue(run.out().contains("scanned 2500, matched 2500, redriven 2500, skipped 0, failed 0"), run.out());
+        assertEquals(count, kafka.readAll(kafka.outbound).stream().map(r -> header(r, "redrive-of")).distinct().count());
+        assertEquals(count, kafka.readAll(kafka.state).size());
+        assertEquals(groupsBefore, kafka.consumerGroups(), "assign() only: no consumer group joined or created");
+    }
+
+    @Test
+    void aMissingTopicStopsTheRunNamingItsSetting() {
+        java.util.Properties wrong = kafka.settings();
+        wrong.put("bridge.topic.outbound", kafka.prefix + ".no-such-topic");
+        OpsKafka.Run run = kafka.run(wrong, "redrive", "--dry-run");
+        assertEquals(1, run.code());
+        assertTrue(run.err().contains("topic " + kafka.prefix + ".no-such-topic does not exist (setting BRIDGE_TOPIC_OUTBOUND)"),
+                run.err());
+    }
 }
