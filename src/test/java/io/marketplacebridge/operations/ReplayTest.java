@@ -75,6 +75,7 @@ class ReplayTest {
         OpsKafka.Run run = kafka.run("replay", "--account", "shop-eu", "--since", SINCE, "--dry-run");
 
         assertEquals(0, run.code(), run.err());
+        System.out.println("sample replay --dry-run output:\n" + run.out());
         assertEquals(List.of("lectronz-message-7-2026-11-23T08:00:00Z", "lectronz-message-3-2026-11-24T09:00:00Z",
                 "lectronz-message-6-2026-11-24T11:30:00+01:00", "lectronz-message-2-2026-11-25T12:00:00Z"), ceIdsListed(run.out()));
         assertTrue(run.out().contains("replay summary: scanned 7, matched 4, would replay 4, skipped 0, failed 0"), run.out());
