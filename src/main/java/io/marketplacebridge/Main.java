@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.Set;
 
 import io.marketplacebridge.config.InvalidSettingsException;
+import io.marketplacebridge.kafka.KafkaTransactions;
 import io.marketplacebridge.operations.Operations;
 import io.marketplacebridge.sandbox.SandboxServer;
 
@@ -68,7 +69,9 @@ public final class Main {
         } catch (InvalidSettingsException e) {
             code = 2;
         } catch (Exception e) {
-            err.println("marketplace-bridge stopped: " + e);
+            if (BridgeConfiguration.startupFailure() == null) { // a settings problem is already logged, as a message
+                err.println("marketplace-bridge stopped: " + KafkaTransactions.rootMessage(e));
+            }
             code = 1;
         }
         if (BridgeConfiguration.startupFailure() != null) {
