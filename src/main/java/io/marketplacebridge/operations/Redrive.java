@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static io.marketplacebridge.operations.RecordFields.header;
+
 import io.marketplacebridge.config.BridgeSettings;
 import io.marketplacebridge.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,7 +31,7 @@ final class Redrive {
     /** Marker keys on the state topic: {@code redrive:<dlq-topic>:<partition>-<offset>}. */
     static final String MARKER_PREFIX = "redrive:";
 
-    /** Headers the DLQ copy added; the command had its own before (the bridge drops ours from a command too). */
+    /** Headers the DLQ copy added (and the mark of an earlier redrive): not the command's own. */
     private static final Set<String> DLQ_HEADERS = Set.of("error-code", "error-message", "source-topic",
             "source-partition", "source-offset", "error-original-bytes", REDRIVE_OF);
 
@@ -123,8 +125,7 @@ final class Redrive {
         } else if (cut != null) {
             tally.skip(SKIP_CUT);
             out.println("skip   " + what + "  (" + SKIP_CUT + ": " + cut + " bytes; the original is at "
-                    + CommandIds.defaultId(header(r.headers(), "source-topic"), header(r.headers(), "source-partition"),
-                    header(r.headers(), "source-offset")) + ")");
+                    + sourceId(r.headers()) + ")");
         } else if (dryRun) {
             out.println("would  " + what);
         } else {
@@ -172,17 +173,13 @@ final class Redrive {
     }
 
     static String commandId(ConsumerRecord<String, byte[]> deadLetter) {
-        String own = CommandIds.ownId(deadLetter.value());
-        if (own != null) {
-            return own;
-        }
-        Headers h = deadLetter.headers();
-        return CommandIds.defaultId(header(h, "source-topic"), header(h, "source-partition"), header(h, "source-offset"));
+        String own = RecordFields.ownId(deadLetter.value());
+        return own != null ? own : sourceId(deadLetter.headers());
     }
 
-    static String header(Headers headers, String key) {
-        Header h = headers.lastHeader(key);
-        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    /** The default id of the command a dead letter copies: its coordinates on the outbound topic. */
+    private static String sourceId(Headers h) {
+        return RecordFields.defaultId(header(h, "source-topic"), header(h, "source-partition"), header(h, "source-offset"));
     }
 
     private static String describe(Filter f) {

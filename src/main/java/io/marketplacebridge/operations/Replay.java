@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import static io.marketplacebridge.operations.RecordFields.header;
+
 import io.marketplacebridge.config.BridgeSettings;
 import io.marketplacebridge.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -117,18 +119,18 @@ final class Replay {
 
     /** Keeps a record of the account at or after since, unless it is itself a replay or has no readable time. */
     private static void select(ConsumerRecord<String, byte[]> r, String account, Instant since, Tally tally, List<Original> matched) {
-        String recordAccount = Redrive.header(r.headers(), ACCOUNT_HEADER);
+        String recordAccount = header(r.headers(), ACCOUNT_HEADER);
         if (!account.equals(recordAccount == null ? DEFAULT_ACCOUNT : recordAccount)) {
             return;
         }
-        Instant time = time(Redrive.header(r.headers(), "ce_time"));
+        Instant time = time(header(r.headers(), "ce_time"));
         if (time != null && time.isBefore(since)) {
             return;
         }
         tally.matched++;
         if (time == null) {
             tally.skip(SKIP_NO_TIME);
-        } else if ("true".equalsIgnoreCase(Redrive.header(r.headers(), CE_REPLAY))) {
+        } else if ("true".equalsIgnoreCase(header(r.headers(), CE_REPLAY))) {
             tally.skip(SKIP_REPLAY);
         } else {
             matched.add(new Original(r, time));
@@ -149,7 +151,7 @@ final class Replay {
 
     private static String describe(Original o) {
         ConsumerRecord<String, byte[]> r = o.record();
-        return r.topic() + " " + r.partition() + "-" + r.offset() + "  ce_id=" + Redrive.header(r.headers(), "ce_id")
+        return r.topic() + " " + r.partition() + "-" + r.offset() + "  ce_id=" + header(r.headers(), "ce_id")
                 + "  key=" + r.key() + "  ce_time=" + o.time();
     }
 
