@@ -65,11 +65,11 @@ final class Replay {
 
     static Request parse(List<String> args) throws UsageException {
         Arguments a = Arguments.parse(args, Set.of("--account", "--since"), Set.of(), Set.of("--dry-run"));
-        String account = a.one("--account").orElseThrow(() -> new UsageException("replay needs --account NAME"));
+        String account = a.one("--account").orElseThrow(() -> new UsageException("--account NAME is required"));
         if (!ACCOUNT.matcher(account).matches()) {
             throw new UsageException("--account '" + account + "' is not an account name ([a-z0-9-]{1,40})");
         }
-        String since = a.one("--since").orElseThrow(() -> new UsageException("replay needs --since TIME"));
+        String since = a.one("--since").orElseThrow(() -> new UsageException("--since TIME is required"));
         return new Request(account, TimeArgument.parse("--since", since, Instant.now()), a.flag("--dry-run"));
     }
 
