@@ -12,9 +12,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import io.marketplacebridge.testing.EmbeddedKafkaExtension;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -140,7 +142,7 @@ final class OpsKafka implements AutoCloseable, BeforeEachCallback, AfterEachCall
 
     Set<String> consumerGroups() throws Exception {
         return admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS).stream()
-                .map(g -> g.groupId()).collect(java.util.stream.Collectors.toSet());
+                .map(ConsumerGroupListing::groupId).collect(Collectors.toSet());
     }
 
     static String header(ConsumerRecord<String, byte[]> r, String key) {

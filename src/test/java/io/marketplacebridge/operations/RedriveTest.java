@@ -7,18 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
 
 import io.marketplacebridge.testing.EmbeddedKafkaExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -83,7 +89,7 @@ class RedriveTest {
         assertEquals(REJECTED, value(first));
         assertEquals(coordinates(rejected), header(first, "redrive-of"));
         assertEquals("ticket-1", header(first, "correlation-id"));
-        Set<String> names = java.util.stream.StreamSupport.stream(first.headers().spliterator(), false)
+        Set<String> names = StreamSupport.stream(first.headers().spliterator(), false)
                 .map(Header::key).collect(Collectors.toSet());
         assertEquals(Set.of("correlation-id", "content-type", "redrive-of"), names, "the DLQ's own headers are dropped");
         ConsumerRecord<String, byte[]> second = byKey.get("10001");
@@ -196,9 +202,9 @@ class RedriveTest {
         assertEquals(0, kafka.run("redrive").code());
         ConsumerRecord<String, byte[]> command = kafka.readAll(kafka.outbound).get(0);
         assertEquals(coordinates(again), header(command, "redrive-of"));
-        assertEquals(1, java.util.stream.StreamSupport.stream(command.headers().headers("redrive-of").spliterator(), false).count());
+        assertEquals(1, StreamSupport.stream(command.headers().headers("redrive-of").spliterator(), false).count());
         assertNull(header(command, "error-code"));
-        assertArrayEquals(FAILED.getBytes(java.nio.charset.StandardCharsets.UTF_8), command.value());
+        assertArrayEquals(FAILED.getBytes(StandardCharsets.UTF_8), command.value());
     }
 
     @Test
@@ -225,11 +231,30 @@ class RedriveTest {
 
     @Test
     void aMissingTopicStopsTheRunNamingItsSetting() {
-        java.util.Properties wrong = kafka.settings();
+        Properties wrong = kafka.settings();
         wrong.put("bridge.topic.outbound", kafka.prefix + ".no-such-topic");
         OpsKafka.Run run = kafka.run(wrong, "redrive", "--dry-run");
         assertEquals(1, run.code());
         assertTrue(run.err().contains("topic " + kafka.prefix + ".no-such-topic does not exist (setting BRIDGE_TOPIC_OUTBOUND)"),
                 run.err());
+    }
+
+    @Test
+    void deadLettersOfAnAbortedTransactionAreNotRedriven() throws Exception {
+        Map<String, Object> p = Map.of("bootstrap.servers", EmbeddedKafkaExtension.bootstrapServers(),
+                "transactional.id", kafka.prefix + "-aborting-writer");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(kafka.dlq, 0, "10001", FAILED)).get();
+            producer.abortTransaction();
+        }
+        deadLetter("900123", REJECTED, "REMOTE_REJECTED", 7);
+
+        OpsKafka.Run run = kafka.run("redrive");
+
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("scanned 1, matched 1, redriven 1"), run.out());
+        assertEquals(List.of("900123"), kafka.readAll(kafka.outbound).stream().map(ConsumerRecord::key).toList());
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,7 @@ class RedriveWithBridgeTest {
     }
 
     private List<JsonNode> results() throws Exception {
-        List<JsonNode> all = new java.util.ArrayList<>();
+        List<JsonNode> all = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : kafka.readAll(kafka.results)) {
             all.add(JSON.readTree(r.value()));
         }

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -142,9 +145,9 @@ class ReplayTest {
 
     @Test
     void aDurationBackFromNowSelectsByMessageTime() throws Exception {
-        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        message(kafka.customer, 11, 20001, "customer_order_message", now.minus(java.time.Duration.ofHours(3)).toString(), "shop-eu");
-        message(kafka.customer, 12, 20002, "customer_order_message", now.minus(java.time.Duration.ofMinutes(10)).toString(), "shop-eu");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        message(kafka.customer, 11, 20001, "customer_order_message", now.minus(Duration.ofHours(3)).toString(), "shop-eu");
+        message(kafka.customer, 12, 20002, "customer_order_message", now.minus(Duration.ofMinutes(10)).toString(), "shop-eu");
 
         OpsKafka.Run run = kafka.run("replay", "--account", "shop-eu", "--since", "1h");
 
@@ -152,5 +155,18 @@ class ReplayTest {
         assertTrue(run.out().contains("matched 1, replayed 1"), run.out());
         assertEquals(List.of("20002"), kafka.readAll(kafka.customer).stream()
                 .filter(r -> "true".equals(header(r, "ce_replay"))).map(ConsumerRecord::key).toList());
+    }
+
+    @Test
+    void aRecordWithoutAReadableCeTimeIsSkippedWithTheReason() throws Exception {
+        message(kafka.customer, 21, 30001, "customer_order_message", "2026-11-25T12:00:00Z", "shop-eu");
+        kafka.send(kafka.customer, null, null, "30002", """
+                {"id":22,"type":"customer_order_message","subject":{"id":30002,"type":"order"}}""",
+                Map.of("ce_id", "lectronz-message-22-yesterday", "ce_time", "yesterday", "marketplace-account", "shop-eu"));
+
+        OpsKafka.Run run = kafka.run("replay", "--account", "shop-eu", "--since", SINCE);
+
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("matched 2, replayed 1, skipped 1 (no readable ce_time: 1)"), run.out());
     }
 }
