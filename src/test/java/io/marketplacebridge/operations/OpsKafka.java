@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import io.marketplacebridge.sandbox.Sandbox;
+import io.marketplacebridge.sandbox.SandboxOptions;
 import io.marketplacebridge.testing.EmbeddedKafkaExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
@@ -93,6 +95,21 @@ final class OpsKafka implements AutoCloseable, BeforeEachCallback, AfterEachCall
         p.put("bridge.topic.dlq", dlq);
         p.put("bridge.topic.state", state);
         return p;
+    }
+
+    /** A bridge on these topics against the sandbox, both halves off (mutable: a test switches its half on). */
+    Map<String, String> bridgeSettings(Sandbox sandbox) {
+        Map<String, String> m = new HashMap<>();
+        settings().forEach((k, v) -> m.put(k.toString(), v.toString()));
+        m.put("bridge.inbound.enabled", "false");
+        m.put("bridge.outbound.enabled", "false");
+        m.put("bridge.outbound.group-id", prefix + ".group");
+        m.put("lectronz.base-url", sandbox.lectronzBaseUrl());
+        m.put("lectronz.api-token", SandboxOptions.DEFAULT_LECTRONZ_TOKEN);
+        m.put("alephee.base-url", sandbox.alepheeBaseUrl());
+        m.put("alephee.api-key", SandboxOptions.DEFAULT_ALEPHEE_API_KEY);
+        m.put("alephee.account-id", SandboxOptions.DEFAULT_ALEPHEE_ACCOUNT_ID);
+        return m;
     }
 
     record Run(int code, String out, String err) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -37,16 +36,8 @@ class RedriveWithBridgeTest {
     final OpsKafka kafka = new OpsKafka();
 
     private Map<String, String> bridgeSettings(Sandbox sandbox) {
-        Map<String, String> m = new HashMap<>();
-        kafka.settings().forEach((k, v) -> m.put(k.toString(), v.toString()));
-        m.put("bridge.inbound.enabled", "false");
+        Map<String, String> m = kafka.bridgeSettings(sandbox);
         m.put("bridge.outbound.enabled", "true");
-        m.put("bridge.outbound.group-id", kafka.prefix + ".group");
-        m.put("lectronz.base-url", sandbox.lectronzBaseUrl());
-        m.put("lectronz.api-token", SandboxOptions.DEFAULT_LECTRONZ_TOKEN);
-        m.put("alephee.base-url", sandbox.alepheeBaseUrl());
-        m.put("alephee.api-key", SandboxOptions.DEFAULT_ALEPHEE_API_KEY);
-        m.put("alephee.account-id", SandboxOptions.DEFAULT_ALEPHEE_ACCOUNT_ID);
         return m;
     }
 
