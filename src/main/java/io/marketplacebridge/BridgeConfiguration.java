@@ -1,8 +1,5 @@
 package io.marketplacebridge;
 
-import java.util.HashMap;
-import java.util.Map;
-
 import io.marketplacebridge.config.BridgeSettings;
 import io.marketplacebridge.config.InvalidSettingsException;
 import io.marketplacebridge.demo.DemoHelpdeskRoute;
@@ -48,10 +45,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         // stops after the routes, so consumers close against a live broker
         context.addService(dev, true, true);
 
-        Map<Object, Object> clientProperties = new HashMap<>(pc.loadProperties(k -> k.startsWith("kafka.client.")));
-        clientProperties.putAll(System.getProperties());
-        Map<String, Object> clientProps = KafkaClients.extraProperties(clientProperties, System.getenv());
-        KafkaClients clients = new KafkaClients(settings.kafkaBootstrapServers(), clientProps);
+        KafkaClients clients = KafkaClients.create(settings.kafkaBootstrapServers(), pc);
         TopicInitializer topics = new TopicInitializer(clients, settings);
         KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(clients);
 

@@ -1,5 +1,6 @@
 package io.marketplacebridge;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,8 @@ import java.util.Properties;
 import java.util.Set;
 
 import io.marketplacebridge.config.InvalidSettingsException;
+import io.marketplacebridge.kafka.KafkaTransactions;
+import io.marketplacebridge.operations.Operations;
 import io.marketplacebridge.sandbox.SandboxServer;
 
 /**
@@ -17,12 +20,14 @@ import io.marketplacebridge.sandbox.SandboxServer;
  * <ul>
  *   <li>{@code java -jar marketplace-bridge.jar} runs the dev profile (embedded Kafka + sandbox);</li>
  *   <li>{@code --profile prod} or {@code CAMEL_MAIN_PROFILE=prod}: nothing embedded;</li>
- *   <li>{@code java -jar marketplace-bridge.jar sandbox [--port 8089]} runs only the API sandbox.</li>
+ *   <li>{@code java -jar marketplace-bridge.jar sandbox [--port 8089]} runs only the API sandbox;</li>
+ *   <li>{@code redrive ...} and {@code replay ...}: the operations commands ({@link Operations}).</li>
  * </ul>
  */
 public final class Main {
 
     static final Set<String> PROFILES = Set.of("dev", "prod", "test");
+    private static final Set<String> HELP = Set.of("--help", "-h", "help");
 
     private Main() {
     }
@@ -32,25 +37,54 @@ public final class Main {
             SandboxServer.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /** Everything but {@code sandbox} (which runs until stopped): the bridge or a command; returns the exit code. */
+    static int run(PrintStream out, PrintStream err, String... args) {
         List<String> rest = new ArrayList<>();
         String profile;
         try {
             profile = profile(args, rest);
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
+            err.println(e.getMessage());
+            return 2;
+        }
+        if (!rest.isEmpty() && Operations.COMMANDS.contains(rest.get(0))) {
+            return Operations.run(profile, new Properties(), out, err, rest);
+        }
+        if (rest.size() == 1 && HELP.contains(rest.get(0))) {
+            out.println(usage());
+            return 0;
+        }
+        if (!rest.isEmpty()) {
+            // Camel Main's own options are not offered: settings are properties (env, -D), see the README
+            err.println("Unknown argument " + rest.get(0) + ".");
+            err.println(usage());
+            return 2;
         }
         int code;
         try {
-            code = create(profile, new Properties()).run(rest.toArray(String[]::new));
+            code = create(profile, new Properties()).run(new String[0]);
         } catch (InvalidSettingsException e) {
             code = 2;
+        } catch (Exception e) {
+            if (BridgeConfiguration.startupFailure() == null) { // a settings problem is already logged, as a message
+                err.println("marketplace-bridge stopped: " + KafkaTransactions.rootMessage(e));
+            }
+            code = 1;
         }
         if (BridgeConfiguration.startupFailure() != null) {
             code = 2; // already logged, naming every bad setting
         }
-        System.exit(code);
+        return code;
+    }
+
+    static String usage() {
+        StringBuilder sb = new StringBuilder("Usage: java -jar marketplace-bridge.jar [--profile dev|prod]    run the bridge");
+        sb.append("\n       java -jar marketplace-bridge.jar sandbox [--port N]");
+        Operations.USAGE.forEach(u -> sb.append("\n       java -jar marketplace-bridge.jar ").append(u));
+        return sb.toString();
     }
 
     /** A configured, not yet started Camel Main for the given profile, with property overrides (tests). */

@@ -51,6 +51,13 @@ public final class KafkaClients {
         return extra;
     }
 
+    /** The clients for these bootstrap servers with the {@code kafka.client.*} settings Camel's properties, -D and env give. */
+    public static KafkaClients create(String bootstrapServers, org.apache.camel.spi.PropertiesComponent properties) {
+        Map<Object, Object> clientProperties = new HashMap<>(properties.loadProperties(k -> k.startsWith("kafka.client.")));
+        clientProperties.putAll(System.getProperties());
+        return new KafkaClients(bootstrapServers, extraProperties(clientProperties, System.getenv()));
+    }
+
     public String bootstrapServers() {
         return bootstrapServers;
     }
