@@ -39,7 +39,8 @@ public record BridgeSettings(
         int httpPort,
         int kafkaPort,
         Path kafkaDataDir,
-        int sandboxPort) {
+        int sandboxPort,
+        LogFormat logFormat) {
 
     /** Value of {@code kafka.bootstrap-servers} (dev) asking for the in-process broker. */
     public static final String EMBEDDED = "embedded";
@@ -74,6 +75,9 @@ public record BridgeSettings(
     }
 
     public enum BodyFormat { JSON, MULTIPART }
+
+    /** BRIDGE_LOG_FORMAT; log4j2.properties selects the appender of the same name from the same setting. */
+    public enum LogFormat { TEXT, JSON }
 
     public record Alephee(String baseUrl, String apiKey, String accountId, BodyFormat bodyFormat) {
         @Override
@@ -147,7 +151,8 @@ public record BridgeSettings(
                 r.integer("bridge.http-port", 0, 65535),
                 r.integer("bridge.kafka-port", 0, 65535),
                 Path.of(r.text("bridge.kafka-data-dir")),
-                r.integer("bridge.sandbox-port", 0, 65535));
+                r.integer("bridge.sandbox-port", 0, 65535),
+                r.logFormat("bridge.log-format"));
         r.throwIfInvalid(profile);
         return settings;
     }
@@ -257,6 +262,18 @@ public record BridgeSettings(
             List<String> names = Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
             invalid.add(envName(key) + " must be one of " + String.join(", ", names) + ", got '" + v + "'");
             return type.getEnumConstants()[0];
+        }
+
+        /** Exactly {@code text} or {@code json}: log4j2.properties matches the value as written. */
+        LogFormat logFormat(String key) {
+            String v = text(key);
+            if (v.equals("json")) {
+                return LogFormat.JSON;
+            }
+            if (!v.isEmpty() && !v.equals("text")) {
+                invalid.add(envName(key) + " must be text or json, got '" + v + "'");
+            }
+            return LogFormat.TEXT;
         }
 
         void throwIfInvalid(String profile) {
