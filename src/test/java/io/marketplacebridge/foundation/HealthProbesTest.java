@@ -10,12 +10,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.marketplacebridge.inbound.InboundTopics;
 import io.marketplacebridge.kafka.EmbeddedKafkaBroker;
 import io.marketplacebridge.testing.BridgeRunner;
 import org.awaitility.Awaitility;
@@ -38,27 +37,12 @@ class HealthProbesTest {
         String prefix = "probes-" + System.nanoTime();
         // a broker of this test's own, so the test can take Kafka away without touching the shared one
         EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker(0, Files.createTempDirectory("probes-kafka")).start();
-        Map<String, String> props = new HashMap<>();
+        Map<String, String> props = InboundTopics.settings(kafka.bootstrapServers(),
+                "http://127.0.0.1:" + closedPort + "/api/v1", prefix);
         props.put("bridge.http-port", String.valueOf(port));
-        props.put("kafka.bootstrap-servers", kafka.bootstrapServers());
-        props.put("kafka.topic.partitions", "1");
-        for (String t : List.of("customer", "seller", "refund")) {
-            props.put("bridge.topic." + t + "-messages", prefix + "." + t);
-        }
-        for (String t : List.of("outbound", "results", "dlq", "state")) {
-            props.put("bridge.topic." + t, prefix + "." + t);
-        }
-        props.put("bridge.outbound.enabled", "false");
         props.put("bridge.allow-http", "true"); // a local address stands in for the remote
-        props.put("lectronz.base-url", "http://127.0.0.1:" + closedPort + "/api/v1");
-        props.put("lectronz.api-token", "probe-token");
-        props.put("lectronz.poll-interval", "300ms");
         props.put("bridge.http.max-retries", "1");
-        props.put("bridge.http.retry-delay", "50");
-        props.put("bridge.http.max-retry-delay", "100");
         props.put("bridge.http.connect-timeout", "1s");
-        props.put("alephee.api-key", "unused");
-        props.put("alephee.account-id", "77");
 
         try (BridgeRunner bridge = BridgeRunner.start(props)) {
             Awaitility.await("lectronz reported down").atMost(Duration.ofSeconds(120))

@@ -9,13 +9,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.marketplacebridge.inbound.InboundTopics;
 import io.marketplacebridge.sandbox.Endpoint;
 import io.marketplacebridge.sandbox.Sandbox;
 import io.marketplacebridge.sandbox.SandboxOptions;
@@ -37,25 +37,11 @@ class JsonLogsTest {
     void givenJsonFormat_whenTheBridgeRunsAndIsRefusedByLectronz_thenEveryLineIsAnEcsObjectWithoutSecrets() throws Exception {
         String prefix = "jsonlogs-" + System.nanoTime();
         try (Sandbox sandbox = Sandbox.start(SandboxOptions.defaults(0).withSeedMessages(3))) {
-            Map<String, String> props = new HashMap<>();
+            Map<String, String> props = InboundTopics.settings(EmbeddedKafkaExtension.bootstrapServers(),
+                    sandbox.lectronzBaseUrl(), prefix);
             props.put("bridge.log-format", "json");
-            props.put("kafka.bootstrap-servers", EmbeddedKafkaExtension.bootstrapServers());
-            props.put("kafka.topic.partitions", "1");
-            for (String t : List.of("customer", "seller", "refund")) {
-                props.put("bridge.topic." + t + "-messages", prefix + "." + t);
-            }
-            for (String t : List.of("outbound", "results", "dlq", "state")) {
-                props.put("bridge.topic." + t, prefix + "." + t);
-            }
-            props.put("bridge.outbound.group-id", prefix + "-group");
-            props.put("lectronz.base-url", sandbox.lectronzBaseUrl());
             props.put("lectronz.api-token", LECTRONZ_TOKEN); // not the sandbox's token: every call gets 401
-            props.put("lectronz.poll-interval", "300ms");
-            props.put("alephee.base-url", sandbox.alepheeBaseUrl());
             props.put("alephee.api-key", ALEPHEE_KEY);
-            props.put("alephee.account-id", "77");
-            props.put("bridge.http.retry-delay", "50");
-            props.put("bridge.http.max-retry-delay", "200");
 
             List<JsonNode> lines;
             try (BridgeProcess bridge = BridgeProcess.start(props).awaitStarted()) {
