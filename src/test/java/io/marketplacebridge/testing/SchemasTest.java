@@ -14,6 +14,10 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.marketplacebridge.outbound.CommandResult;
 import io.marketplacebridge.outbound.ErrorCode;
 import io.marketplacebridge.sandbox.LectronzMessage;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -22,6 +26,20 @@ import org.junit.jupiter.api.Test;
 class SchemasTest {
 
     private static final Instant AT = Instant.parse("2026-11-23T19:30:00.123Z");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"inbound-message", "command", "result"})
+    void givenAPublishedSchema_whenCheckedAgainstTheDraft202012MetaSchema_thenValid(String name) throws Exception {
+        Schema metaSchema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
+        byte[] schema;
+        try (var in = SchemasTest.class.getResourceAsStream("/schemas/" + name + ".schema.json")) {
+            schema = in.readAllBytes();
+        }
+
+        assertEquals(List.of(), Schemas.problems(metaSchema, schema));
+        assertTrue(new String(schema, StandardCharsets.UTF_8).contains("\"https://json-schema.org/draft/2020-12/schema\""));
+    }
 
     @Test
     void givenSandboxMessages_whenValidatedAsInbound_thenValid() {
