@@ -40,6 +40,7 @@ class JsonLogsTest {
             Map<String, String> props = InboundTopics.settings(EmbeddedKafkaExtension.bootstrapServers(),
                     sandbox.lectronzBaseUrl(), prefix);
             props.put("bridge.log-format", "json");
+            props.put("bridge.allow-http", "true"); // the sandbox serves plain http
             props.put("lectronz.api-token", LECTRONZ_TOKEN); // not the sandbox's token: every call gets 401
             props.put("alephee.api-key", ALEPHEE_KEY);
 
