@@ -44,7 +44,8 @@ public record BridgeSettings(
         boolean allowHttp,
         int httpMaxRetries,
         Duration httpRetryDelay,
-        Duration httpMaxRetryDelay) {
+        Duration httpMaxRetryDelay,
+        LogFormat logFormat) {
 
     /** Value of {@code kafka.bootstrap-servers} (dev) asking for the in-process broker. */
     public static final String EMBEDDED = "embedded";
@@ -79,6 +80,9 @@ public record BridgeSettings(
     }
 
     public enum BodyFormat { JSON, MULTIPART }
+
+    /** BRIDGE_LOG_FORMAT; log4j2.properties selects the appender of the same name from the same setting. */
+    public enum LogFormat { TEXT, JSON }
 
     public record Alephee(String baseUrl, String apiKey, String accountId, BodyFormat bodyFormat) {
         @Override
@@ -184,7 +188,8 @@ public record BridgeSettings(
                 r.httpAllowed,
                 r.integer("bridge.http.max-retries", 0, 100),
                 r.duration("bridge.http.retry-delay"),
-                r.duration("bridge.http.max-retry-delay"));
+                r.duration("bridge.http.max-retry-delay"),
+                r.logFormat("bridge.log-format"));
         r.throwIfInvalid(profile);
         return settings;
     }
@@ -291,6 +296,18 @@ public record BridgeSettings(
             List<String> names = Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
             invalid.add(envName(key) + " must be one of " + String.join(", ", names) + ", got '" + v + "'");
             return type.getEnumConstants()[0];
+        }
+
+        /** Exactly {@code text} or {@code json}: log4j2.properties matches the value as written. */
+        LogFormat logFormat(String key) {
+            String v = text(key);
+            if (v.equals("json")) {
+                return LogFormat.JSON;
+            }
+            if (!v.isEmpty() && !v.equals("text")) {
+                invalid.add(envName(key) + " must be text or json, got '" + v + "'");
+            }
+            return LogFormat.TEXT;
         }
 
         void throwIfInvalid(String profile) {

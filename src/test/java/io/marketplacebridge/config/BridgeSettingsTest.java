@@ -65,6 +65,22 @@ class BridgeSettingsTest {
     }
 
     @Test
+    void logFormatIsTextByDefaultJsonOnRequestAndAnythingElseIsNamed() throws Exception {
+        Map<String, String> base = Map.of("kafka.bootstrap-servers", "k:9092", "lectronz.api-token", "t",
+                "bridge.outbound.enabled", "false");
+        assertEquals(BridgeSettings.LogFormat.TEXT, BridgeSettings.load("prod", shipped(base)::get).logFormat());
+        Map<String, String> json = new HashMap<>(base);
+        json.put("bridge.log-format", "json");
+        assertEquals(BridgeSettings.LogFormat.JSON, BridgeSettings.load("prod", shipped(json)::get).logFormat());
+
+        Map<String, String> upperCase = new HashMap<>(base);
+        upperCase.put("bridge.log-format", "JSON");
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+                () -> BridgeSettings.load("prod", shipped(upperCase)::get));
+        assertTrue(e.getMessage().contains("BRIDGE_LOG_FORMAT must be text or json, got 'JSON'"), e.getMessage());
+    }
+
+    @Test
     void secretsNeverAppearInToString() throws Exception {
         Map<String, String> props = shipped(Map.of("kafka.bootstrap-servers", "k:9092",
                 "lectronz.api-token", "very-secret-token", "alephee.api-key", "very-secret-key", "alephee.account-id", "1"));

@@ -96,6 +96,7 @@ public final class InboundTopics implements AutoCloseable {
     /** Everything committed so far, in partition order per partition. */
     synchronized List<Rec> read() {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            io.marketplacebridge.testing.Schemas.assertValidInbound(r.value());
             Map<String, String> h = new HashMap<>();
             for (Header header : r.headers()) {
                 h.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));

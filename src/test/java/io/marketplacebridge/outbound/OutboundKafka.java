@@ -58,17 +58,21 @@ public final class OutboundKafka implements AutoCloseable {
         p.put("bootstrap.servers", bootstrap);
         p.put("linger.ms", "5");
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-        resultReader = reader();
-        dlqReader = reader();
+        // every result a test reads must match the published schema
+        resultReader = reader((topic, value) -> {
+            io.marketplacebridge.testing.Schemas.assertValidResult(value);
+            return value;
+        });
+        dlqReader = reader(new ByteArrayDeserializer());
     }
 
-    private KafkaConsumer<String, byte[]> reader() {
+    private KafkaConsumer<String, byte[]> reader(org.apache.kafka.common.serialization.Deserializer<byte[]> values) {
         Properties c = new Properties();
         c.put("bootstrap.servers", bootstrap);
         c.put("isolation.level", "read_committed");
         c.put("enable.auto.commit", "false");
         c.put("allow.auto.create.topics", "false");
-        return new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(c, new StringDeserializer(), values);
     }
 
     /** Bridge properties: outbound only, these topics, the sandbox, fast retries. */
