@@ -77,7 +77,10 @@ public final class CommandValidator {
             return new Checked(null, new CommandRejected(MALFORMED_COMMAND, "The command must be a JSON object, got "
                     + (root == null ? "nothing" : root.getNodeType().name().toLowerCase(Locale.ROOT))), Echo.NONE);
         }
-        Echo echo = new Echo(textOrNull(root.get("id")), textOrNull(root.get("channel")), textOrNull(root.get("action")),
+        JsonNode idNode = root.get("id");
+        // an id is echoed whole or not at all: a cut id would name another command
+        String echoId = idNode != null && idNode.isTextual() && idNode.asText().length() <= MAX_ID_LENGTH ? idNode.asText() : null;
+        Echo echo = new Echo(echoId, textOrNull(root.get("channel")), textOrNull(root.get("action")),
                 root.get("orderId") != null && (root.get("orderId").isIntegralNumber() || root.get("orderId").isTextual())
                         ? root.get("orderId") : null);
         try {

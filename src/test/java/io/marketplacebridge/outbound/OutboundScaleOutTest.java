@@ -79,6 +79,7 @@ class OutboundScaleOutTest {
                         .until(() -> !deliveredOrders(first).isEmpty());
                 List<Long> deliveredByFirst = deliveredOrders(first);
                 first.kill9();
+                int resultsAtKill = kafka.results(0, Duration.ZERO).size();
 
                 Awaitility.await("all commands produced").atMost(Duration.ofSeconds(30)).until(() -> produced.get() >= COMMANDS);
                 kafka.flush();
@@ -111,6 +112,9 @@ class OutboundScaleOutTest {
                 assertFalse(deliveredByFirst.isEmpty(), "the first instance delivered commands");
                 assertFalse(deliveredBySecond.isEmpty(), "the second instance delivered commands");
                 long resent = sends.values().stream().filter(n -> n > 1).count();
+                assertTrue(resultsAtKill > 0 && resultsAtKill < COMMANDS, "the kill landed mid-stream: " + resultsAtKill + " results");
+                // one kill -9: at most the killed instance's commands on the wire plus one uncommitted transaction's worth
+                assertTrue(received.size() - COMMANDS <= 2 * 4, "re-sends " + (received.size() - COMMANDS) + " exceed what was in flight");
                 System.out.printf("OutboundScaleOutTest: %d commands / %d keys / 6 partitions in %.1f s; second instance started after "
                                 + "%d produced, first killed after %d produced; DELIVERED lines: first %d, second %d; "
                                 + "commands the sandbox received twice or more: %d (%d extra sends)%n",

@@ -1,6 +1,7 @@
 package io.marketplacebridge.testing;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,12 +22,12 @@ public final class BridgeRunner implements AutoCloseable {
     private final Thread thread;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    private BridgeRunner(String profile, Map<String, String> overrides, CamelConfiguration... extra) {
+    private BridgeRunner(String profile, Map<String, String> overrides, List<Class<? extends CamelConfiguration>> extra) {
         Properties props = new Properties();
         props.putAll(overrides);
         props.putIfAbsent("bridge.http-port", "0");
         this.main = Main.create(profile, props);
-        for (CamelConfiguration c : extra) {
+        for (Class<? extends CamelConfiguration> c : extra) {
             main.configure().addConfiguration(c); // runs after the bridge's own, so it may replace a bean
         }
         this.thread = new Thread(() -> {
@@ -44,11 +45,15 @@ public final class BridgeRunner implements AutoCloseable {
     }
 
     /** As {@link #start(Map)}, with a configuration of the test applied after the bridge's (e.g. a bean that fails on purpose). */
-    public static BridgeRunner start(Map<String, String> overrides, CamelConfiguration extra) {
-        return start("test", overrides, extra);
+    public static BridgeRunner start(Map<String, String> overrides, Class<? extends CamelConfiguration> extra) {
+        return start("test", overrides, List.of(extra));
     }
 
-    public static BridgeRunner start(String profile, Map<String, String> overrides, CamelConfiguration... extra) {
+    public static BridgeRunner start(String profile, Map<String, String> overrides) {
+        return start(profile, overrides, List.of());
+    }
+
+    private static BridgeRunner start(String profile, Map<String, String> overrides, List<Class<? extends CamelConfiguration>> extra) {
         BridgeRunner runner = new BridgeRunner(profile, overrides, extra);
         runner.thread.start();
         Awaitility.await("bridge started").atMost(Duration.ofSeconds(60)).until(() -> {
