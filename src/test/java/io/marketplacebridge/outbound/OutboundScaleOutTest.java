@@ -64,7 +64,8 @@ class OutboundScaleOutTest {
                 producer.scheduleAtFixedRate(() -> {
                     int i = produced.getAndIncrement();
                     if (i < COMMANDS) {
-                        kafka.sendNoWait("k" + (i % KEYS), "{\"channel\":\"alephee\",\"orderId\":" + (FIRST_ORDER + i)
+                        // acknowledged one by one: a command lost by the test's producer would look like one lost by the bridge
+                        kafka.send("k" + (i % KEYS), "{\"channel\":\"alephee\",\"orderId\":" + (FIRST_ORDER + i)
                                 + ",\"content\":\"reply " + i + "\"}");
                     }
                 }, 0, 30, TimeUnit.MILLISECONDS);
@@ -83,7 +84,13 @@ class OutboundScaleOutTest {
 
                 Awaitility.await("all commands produced").atMost(Duration.ofSeconds(30)).until(() -> produced.get() >= COMMANDS);
                 kafka.flush();
-                kafka.results(COMMANDS, Duration.ofSeconds(45));
+                try {
+                    kafka.results(COMMANDS, Duration.ofSeconds(45));
+                } catch (AssertionError e) {
+                    System.out.println("DIAG committed: " + kafka.committedOffsets());
+                    System.out.println("DIAG second log:\n" + second.log());
+                    throw e;
+                }
                 // offsets are committed in the results' transaction: once they cover every command, no result is pending
                 Awaitility.await("all command offsets committed").atMost(Duration.ofSeconds(30))
                         .until(() -> kafka.committedCommands() == COMMANDS);
