@@ -36,6 +36,7 @@ final class PartitionOffsets {
     private long fetchedEnd;
     private final List<ProducerRecord<String, byte[]>> pendingWrites = new ArrayList<>();
     private boolean dirty;
+    private int pendingCompletions;
 
     /** @param committed the group's committed offset at assignment, null when the group has none */
     PartitionOffsets(OffsetAndMetadata committed) {
@@ -65,8 +66,14 @@ final class PartitionOffsets {
         if (incomplete.remove(offset)) {
             completed.add(offset);
             pendingWrites.addAll(writes);
+            pendingCompletions++;
             dirty = true;
         }
+    }
+
+    /** Records completed since the last commit. */
+    int pendingCompletions() {
+        return pendingCompletions;
     }
 
     /** What the completed records not yet committed write. */
@@ -92,6 +99,7 @@ final class PartitionOffsets {
     void committed(OffsetAndMetadata offset) {
         completed.headSet(offset.offset(), true).clear();
         pendingWrites.clear();
+        pendingCompletions = 0;
         dirty = false;
     }
 

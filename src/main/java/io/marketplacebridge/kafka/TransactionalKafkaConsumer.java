@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +29,7 @@ import org.apache.camel.support.DefaultConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -47,10 +49,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The poll loop of {@code kafka-tx}. One thread owns the Kafka consumer and the transactional producer and makes
- * every Kafka client call; exchanges run on a pool of {@code concurrency} threads and hand their completion back
- * through a queue. Each loop iteration: take completions, start what may start, commit the completed records
- * (their writes and the offsets, in one transaction), pause or resume partitions, poll. The loop never blocks
- * on a running exchange, so a record retried for minutes never makes the instance leave its group.
+ * every Kafka client call; exchanges run on a pool of {@code concurrency} threads. When an exchange completes,
+ * its thread frees the record's key and starts the next records that may start (so a slot never waits for a
+ * commit), and hands the completion to the poll thread through a queue. Each poll-loop iteration: take
+ * completions, commit them (their writes and the offsets, in one transaction), pause or resume partitions,
+ * poll. The loop never blocks on a running exchange, so a record retried for minutes never makes the instance
+ * leave its group. Records in flight plus records completed but not yet committed stay under twice
+ * {@code concurrency}: that is all a kill -9 can make run twice.
  * <p>
  * A completion whose commit fails is kept and committed again; its record never runs again. On revocation or
  * stop, records waiting for a retry are released ({@link KafkaTx#RELEASED}), records on the wire get
@@ -60,27 +65,37 @@ public final class TransactionalKafkaConsumer extends DefaultConsumer implements
 
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalKafkaConsumer.class);
     /** While records are in flight the loop waits for completions rather than inside poll. */
-    private static final Duration BUSY_POLL = Duration.ofMillis(1);
-    private static final long BUSY_WAIT_MS = 10;
+    private static final Duration BUSY_POLL = Duration.ofMillis(5);
     private static final int MAX_POLL_RECORDS = 500;
     /** Pause before the window reaches the metadata limit: one more poll may add this many. */
     private static final int WINDOW_PAUSE = PartitionOffsets.MAX_WINDOW - MAX_POLL_RECORDS;
 
     private final TransactionalKafkaEndpoint endpoint;
-    private final BlockingQueue<Exchange> completions = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private volatile boolean running;
     private ExecutorService workers;
     private Thread pollThread;
 
+    // shared by the poll thread and the exchanges' threads, under lock
+    private final Object lock = new Object();
+    private final KeyScheduler scheduler = new KeyScheduler();
+    private final Map<Exchange, Run> inFlight = new IdentityHashMap<>();
+    private final Map<TopicPartition, PartitionOffsets> partitions = new ConcurrentHashMap<>();
+    /** Completed records the poll thread holds and has not committed yet. */
+    private volatile int awaitingCommit;
+
     // poll thread only
     private KafkaConsumer<String, byte[]> consumer;
     private KafkaProducer<String, byte[]> producer;
-    private final Map<TopicPartition, PartitionOffsets> partitions = new HashMap<>();
-    private final KeyScheduler scheduler = new KeyScheduler();
-    private final Map<Exchange, Run> inFlight = new IdentityHashMap<>();
     private final List<Run> retries = new ArrayList<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private long nextCommitAttempt;
+
+    /** How an exchange ended, decided on its own thread; the poll thread acts on it. */
+    private enum Outcome { DONE, RETRY, GIVEN_BACK }
+
+    private record Completion(Exchange exchange, Run run, Outcome outcome) {
+    }
 
     /** One start of a record, tied to the partition state it was fetched under. */
     private record Run(ConsumerRecord<String, byte[]> record, PartitionOffsets owner, long notBefore) {
@@ -218,27 +233,33 @@ public final class TransactionalKafkaConsumer extends DefaultConsumer implements
     private void loopOnce() {
         takeCompletions();
         startDueRetries();
-        dispatch();
         commit();
-        adjustPauses();
-        boolean busy = !inFlight.isEmpty() || !retries.isEmpty();
-        int fetched = 0;
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(busy ? BUSY_POLL : Duration.ofMillis(endpoint.getPollTimeoutMs()))) {
-            PartitionOffsets offsets = partitions.get(new TopicPartition(r.topic(), r.partition()));
-            if (offsets != null && offsets.fetched(r.offset())) {
-                scheduler.add(r);
-                fetched++;
-            }
+        synchronized (lock) {
+            dispatch(); // commits free room under the outstanding bound
         }
-        dispatch();
-        if (fetched == 0 && busy) {
-            awaitCompletion(BUSY_WAIT_MS);
+        adjustPauses();
+        boolean busy = inFlightCount() > 0 || !retries.isEmpty() || awaitingCommit > 0;
+        ConsumerRecords<String, byte[]> records = consumer.poll(busy ? BUSY_POLL : Duration.ofMillis(endpoint.getPollTimeoutMs()));
+        synchronized (lock) {
+            for (ConsumerRecord<String, byte[]> r : records) {
+                PartitionOffsets offsets = partitions.get(new TopicPartition(r.topic(), r.partition()));
+                if (offsets != null && offsets.fetched(r.offset())) {
+                    scheduler.add(r);
+                }
+            }
+            dispatch();
+        }
+    }
+
+    private int inFlightCount() {
+        synchronized (lock) {
+            return inFlight.size();
         }
     }
 
     private void awaitCompletion(long ms) {
         try {
-            Exchange done = completions.poll(ms, TimeUnit.MILLISECONDS);
+            Completion done = completions.poll(ms, TimeUnit.MILLISECONDS);
             if (done != null) {
                 completed(done);
             }
@@ -249,13 +270,24 @@ public final class TransactionalKafkaConsumer extends DefaultConsumer implements
     }
 
     private void takeCompletions() {
-        for (Exchange done = completions.poll(); done != null; done = completions.poll()) {
+        for (Completion done = completions.poll(); done != null; done = completions.poll()) {
             completed(done);
         }
+        updateAwaitingCommit();
     }
 
+    private void updateAwaitingCommit() {
+        awaitingCommit = partitions.values().stream().mapToInt(PartitionOffsets::pendingCompletions).sum();
+    }
+
+    /**
+     * Starts what may start, under {@link #lock}: at most {@code concurrency} in flight, and in flight plus
+     * completed-not-committed under twice that.
+     */
     private void dispatch() {
-        while (running && inFlight.size() < endpoint.getConcurrency()) {
+        int concurrency = endpoint.getConcurrency();
+        while (running && inFlight.size() < concurrency
+                && inFlight.size() + completions.size() + awaitingCommit < 2 * concurrency) {
             ConsumerRecord<String, byte[]> r = scheduler.next();
             if (r == null) {
                 return;
@@ -266,15 +298,18 @@ public final class TransactionalKafkaConsumer extends DefaultConsumer implements
 
     private void startDueRetries() {
         long now = System.currentTimeMillis();
-        for (Iterator<Run> it = retries.iterator(); it.hasNext(); ) {
-            Run run = it.next();
-            if (run.notBefore() <= now && running) {
-                it.remove();
-                start(run);
+        synchronized (lock) {
+            for (Iterator<Run> it = retries.iterator(); it.hasNext(); ) {
+                Run run = it.next();
+                if (run.notBefore() <= now && running) {
+                    it.remove();
+                    start(run);
+                }
             }
         }
     }
 
+    /** Under {@link #lock}. */
     private void start(Run run) {
         ConsumerRecord<String, byte[]> r = run.record();
         Exchange exchange = createExchange(false);
@@ -290,7 +325,7 @@ public final class TransactionalKafkaConsumer extends DefaultConsumer implements
         exchange.setProperty(KafkaTx.RECORD, r);
         inFlight.put(exchange, run);
         try {
-            workers.execute(() -> getAsyncProcessor().process(exchange, doneSync -> completions.add(exchange)));
+            workers.execute(() -> getAsyncProcessor().process(exchange, doneSync -> ended(exchange)));
         } catch (RejectedExecutionException e) { // stopping
             inFlight.remove(exchange);
             scheduler.done(r);
@@ -298,37 +333,52 @@ public final class TransactionalKafkaConsumer extends DefaultConsumer implements
         }
     }
 
-    /** An exchange ended: its writes wait for the next commit; a failure without a result runs again later. */
-    private void completed(Exchange exchange) {
-        Run run = inFlight.remove(exchange);
-        if (run == null) {
-            return;
+    /**
+     * On the exchange's thread: frees its key (unless it runs again) and starts what may start now, then hands the
+     * completion to the poll thread.
+     */
+    private void ended(Exchange exchange) {
+        synchronized (lock) {
+            Run run = inFlight.remove(exchange);
+            if (run == null) {
+                return;
+            }
+            boolean ours = partitions.get(run.partition()) == run.owner();
+            boolean released = exchange.getProperty(KafkaTx.RELEASED, false, Boolean.class);
+            Outcome outcome;
+            if (exchange.getException() == null) {
+                outcome = Outcome.DONE;
+            } else {
+                outcome = released || !ours ? Outcome.GIVEN_BACK : Outcome.RETRY;
+            }
+            if (outcome != Outcome.RETRY) {
+                scheduler.done(run.record()); // a record that runs again keeps its key
+            }
+            completions.add(new Completion(exchange, run, outcome));
+            dispatch();
         }
-        ConsumerRecord<String, byte[]> r = run.record();
-        boolean ours = partitions.get(run.partition()) == run.owner();
-        boolean released = exchange.getProperty(KafkaTx.RELEASED, false, Boolean.class);
+    }
+
+    /** On the poll thread: a completed record's writes wait for the next commit; a failure runs again later. */
+    private void completed(Completion c) {
+        ConsumerRecord<String, byte[]> r = c.run().record();
         try {
-            if (exchange.getException() != null) {
-                if (released || !ours) {
-                    scheduler.done(r); // given back: the next owner runs it
-                } else {
-                    LOG.error("{}: record {}-{}@{} failed without a result; it runs again in {} ms", endpoint.getTopic(),
-                            r.topic(), r.partition(), r.offset(), endpoint.getFailedRetryDelayMs(), exchange.getException());
-                    retries.add(new Run(r, run.owner(), System.currentTimeMillis() + endpoint.getFailedRetryDelayMs()));
+            if (c.outcome() == Outcome.RETRY) {
+                LOG.error("{}: record {}-{}@{} failed without a result; it runs again in {} ms", endpoint.getTopic(),
+                        r.topic(), r.partition(), r.offset(), endpoint.getFailedRetryDelayMs(), c.exchange().getException());
+                retries.add(new Run(r, c.run().owner(), System.currentTimeMillis() + endpoint.getFailedRetryDelayMs()));
+            } else if (c.outcome() == Outcome.DONE) {
+                if (partitions.get(c.run().partition()) != c.run().owner()) {
+                    LOG.warn("{}: record {}-{}@{} finished after its partition moved; the new owner runs it again",
+                            endpoint.getTopic(), r.topic(), r.partition(), r.offset());
+                    return;
                 }
-                return;
+                @SuppressWarnings("unchecked")
+                List<ProducerRecord<String, byte[]>> writes = c.exchange().getProperty(KafkaTx.RECORDS, List.class);
+                c.run().owner().completed(r.offset(), writes == null ? List.of() : writes);
             }
-            scheduler.done(r);
-            if (!ours) {
-                LOG.warn("{}: record {}-{}@{} finished after its partition moved; the new owner runs it again",
-                        endpoint.getTopic(), r.topic(), r.partition(), r.offset());
-                return;
-            }
-            @SuppressWarnings("unchecked")
-            List<ProducerRecord<String, byte[]>> writes = exchange.getProperty(KafkaTx.RECORDS, List.class);
-            run.owner().completed(r.offset(), writes == null ? List.of() : writes);
         } finally {
-            releaseExchange(exchange, false);
+            releaseExchange(c.exchange(), false);
         }
     }
 
@@ -373,12 +423,17 @@ public final class TransactionalKafkaConsumer extends DefaultConsumer implements
             return;
         }
         offsets.forEach((tp, o) -> partitions.get(tp).committed(o));
+        updateAwaitingCommit();
     }
 
     private void adjustPauses() {
         for (Map.Entry<TopicPartition, PartitionOffsets> e : partitions.entrySet()) {
             TopicPartition tp = e.getKey();
-            boolean full = scheduler.buffered(tp) >= endpoint.getMaxBuffered() || e.getValue().window() >= WINDOW_PAUSE;
+            int buffered;
+            synchronized (lock) {
+                buffered = scheduler.buffered(tp);
+            }
+            boolean full = buffered >= endpoint.getMaxBuffered() || e.getValue().window() >= WINDOW_PAUSE;
             if (full && paused.add(tp)) {
                 consumer.pause(List.of(tp));
             } else if (!full && paused.remove(tp)) {
@@ -395,57 +450,71 @@ public final class TransactionalKafkaConsumer extends DefaultConsumer implements
         if (gone.isEmpty()) {
             return;
         }
-        for (TopicPartition tp : gone) {
-            scheduler.drop(tp);
+        synchronized (lock) {
+            for (TopicPartition tp : gone) {
+                scheduler.drop(tp);
+            }
+            retries.removeIf(run -> {
+                boolean drop = gone.contains(run.partition());
+                if (drop) {
+                    scheduler.done(run.record());
+                }
+                return drop;
+            });
+            inFlight.forEach((exchange, run) -> {
+                if (gone.contains(run.partition())) {
+                    exchange.setProperty(KafkaTx.RELEASED, true);
+                }
+            });
         }
-        retries.removeIf(run -> {
-            boolean drop = gone.contains(run.partition());
-            if (drop) {
-                scheduler.done(run.record());
-            }
-            return drop;
-        });
-        inFlight.forEach((exchange, run) -> {
-            if (gone.contains(run.partition())) {
-                exchange.setProperty(KafkaTx.RELEASED, true);
-            }
-        });
         long deadline = System.currentTimeMillis() + endpoint.getDrainTimeoutMs();
-        while (inFlight.values().stream().anyMatch(run -> gone.contains(run.partition())) && System.currentTimeMillis() < deadline) {
+        while (runningIn(gone) > 0 && System.currentTimeMillis() < deadline) {
             awaitCompletion(50);
         }
         takeCompletions();
-        long left = inFlight.values().stream().filter(run -> gone.contains(run.partition())).count();
+        long left = runningIn(gone);
         nextCommitAttempt = 0;
         commit();
         boolean uncommitted = gone.stream().map(partitions::get).anyMatch(p -> p != null && p.toCommit() != null);
-        for (TopicPartition tp : gone) {
-            partitions.remove(tp);
-            paused.remove(tp);
+        synchronized (lock) {
+            for (TopicPartition tp : gone) {
+                partitions.remove(tp);
+                paused.remove(tp);
+            }
         }
+        updateAwaitingCommit();
         LOG.info("{}: {} {} ({} records still running were given back{})", endpoint.getTopic(), why, gone, left,
                 uncommitted ? "; the last commit failed, the next owner runs the uncommitted records again" : "");
     }
 
+    private long runningIn(Collection<TopicPartition> gone) {
+        synchronized (lock) {
+            return inFlight.values().stream().filter(run -> gone.contains(run.partition())).count();
+        }
+    }
+
     /** Partitions taken away without notice (session lost): nothing can be committed for them any more. */
     private void forget(Collection<TopicPartition> lost) {
-        for (TopicPartition tp : lost) {
-            scheduler.drop(tp);
-            partitions.remove(tp);
-            paused.remove(tp);
-        }
-        for (Iterator<Run> it = retries.iterator(); it.hasNext(); ) {
-            Run run = it.next();
-            if (lost.contains(run.partition())) {
-                it.remove();
-                scheduler.done(run.record());
+        synchronized (lock) {
+            for (TopicPartition tp : lost) {
+                scheduler.drop(tp);
+                partitions.remove(tp);
+                paused.remove(tp);
             }
-        }
-        inFlight.forEach((exchange, run) -> {
-            if (lost.contains(run.partition())) {
-                exchange.setProperty(KafkaTx.RELEASED, true);
+            for (Iterator<Run> it = retries.iterator(); it.hasNext(); ) {
+                Run run = it.next();
+                if (lost.contains(run.partition())) {
+                    it.remove();
+                    scheduler.done(run.record());
+                }
             }
-        });
+            inFlight.forEach((exchange, run) -> {
+                if (lost.contains(run.partition())) {
+                    exchange.setProperty(KafkaTx.RELEASED, true);
+                }
+            });
+        }
+        updateAwaitingCommit();
         LOG.warn("{}: partitions lost {}; their uncommitted records run again on the next owner", endpoint.getTopic(), lost);
     }
 
@@ -486,8 +555,11 @@ public final class TransactionalKafkaConsumer extends DefaultConsumer implements
             LOG.debug("closing the consumer", e);
         }
         consumer = null;
-        partitions.clear();
+        synchronized (lock) {
+            partitions.clear();
+        }
         paused.clear();
+        updateAwaitingCommit();
     }
 
     private void closeProducer() {

@@ -99,7 +99,7 @@ public final class OutboundBenchmark {
             long start = System.nanoTime();
             List<ConsumerRecord<String, byte[]>> results;
             try (BridgeRunner bridge = BridgeRunner.start(props)) {
-                results = kafka.results(commands, Duration.ofMinutes(10));
+                results = kafka.results(commands, Duration.ofMinutes(3));
             }
             double wallSeconds = (System.nanoTime() - start) / 1e9;
             List<Long> stamps = results.stream().map(r -> Instant.parse(OutboundKafka.json(r.value()).get("timestamp").asText()).toEpochMilli()).sorted().toList();

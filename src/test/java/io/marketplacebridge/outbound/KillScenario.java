@@ -46,8 +46,8 @@ public final class KillScenario {
         }
 
         /**
-         * The most a kill -9 may cost: the commands on the wire ({@code concurrency}) plus those finished and in the
-         * transaction being committed (at most {@code concurrency}: slots are refilled only between commits).
+         * The most a kill -9 may cost: the commands on the wire plus those finished and not yet committed, which the
+         * consumer keeps together under twice {@code concurrency}.
          */
         public long resendBound() {
             return (long) resultsAtKills.size() * 2 * concurrency;

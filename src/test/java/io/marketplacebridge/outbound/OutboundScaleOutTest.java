@@ -120,7 +120,7 @@ class OutboundScaleOutTest {
                 assertFalse(deliveredBySecond.isEmpty(), "the second instance delivered commands");
                 long resent = sends.values().stream().filter(n -> n > 1).count();
                 assertTrue(resultsAtKill > 0 && resultsAtKill < COMMANDS, "the kill landed mid-stream: " + resultsAtKill + " results");
-                // one kill -9: at most the killed instance's commands on the wire plus one uncommitted transaction's worth
+                // one kill -9: at most what the killed instance had on the wire or finished but not committed (< 2 x concurrency)
                 assertTrue(received.size() - COMMANDS <= 2 * 4, "re-sends " + (received.size() - COMMANDS) + " exceed what was in flight");
                 System.out.printf("OutboundScaleOutTest: %d commands / %d keys / 6 partitions in %.1f s; second instance started after "
                                 + "%d produced, first killed after %d produced; DELIVERED lines: first %d, second %d; "
