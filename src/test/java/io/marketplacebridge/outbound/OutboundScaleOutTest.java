@@ -58,8 +58,8 @@ class OutboundScaleOutTest {
             BridgeProcess second = null;
             try {
                 kafka.awaitTopics();
-                // a stream, not a bulk load: one command every 30 ms (12 s), so batches stay small and the
-                // second instance joins while commands are still arriving
+                // a stream, not a bulk load: one command every 75 ms (30 s), so the second instance joins (a
+                // cooperative rebalance: the first gives partitions back) and the first is killed while commands arrive
                 AtomicInteger produced = new AtomicInteger();
                 producer.scheduleAtFixedRate(() -> {
                     int i = produced.getAndIncrement();
@@ -68,7 +68,7 @@ class OutboundScaleOutTest {
                         kafka.send("k" + (i % KEYS), "{\"channel\":\"alephee\",\"orderId\":" + (FIRST_ORDER + i)
                                 + ",\"content\":\"reply " + i + "\"}");
                     }
-                }, 0, 30, TimeUnit.MILLISECONDS);
+                }, 0, 75, TimeUnit.MILLISECONDS);
 
                 second = BridgeProcess.start(props).awaitStarted();
                 int producedWhenSecondStarted = Math.min(produced.get(), COMMANDS);
@@ -82,7 +82,7 @@ class OutboundScaleOutTest {
                 first.kill9();
                 int resultsAtKill = kafka.results(0, Duration.ZERO).size();
 
-                Awaitility.await("all commands produced").atMost(Duration.ofSeconds(30)).until(() -> produced.get() >= COMMANDS);
+                Awaitility.await("all commands produced").atMost(Duration.ofSeconds(90)).until(() -> produced.get() >= COMMANDS);
                 kafka.flush();
                 try {
                     kafka.results(COMMANDS, Duration.ofSeconds(45));
