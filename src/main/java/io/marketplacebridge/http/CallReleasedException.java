@@ -1,8 +1,8 @@
 package io.marketplacebridge.http;
 
 /**
- * A remote call given up because its exchange was released ({@code bridge.released}): the consumer handed the
- * command back (revocation, graceful stop) and the next owner makes the call.
+ * A remote call the bridge gave up on because its exchange carries {@code bridge.released=true} (the command was
+ * released, e.g. the bridge is stopping): no further attempt was made. Never retried.
  */
 public class CallReleasedException extends RuntimeException {
 
