@@ -5,6 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import io.marketplacebridge.http.CallReleasedException;
+import io.marketplacebridge.kafka.KafkaTx;
+import org.apache.camel.Exchange;
+
 /**
  * Alephee's rate limit, shared by all outbound threads: when a response says
  * {@code x-ratelimit-remaining: 0}, no further Alephee request starts before {@code x-ratelimit-reset}
@@ -21,14 +25,20 @@ public final class AlepheeRateGate {
         this.clock = clock;
     }
 
-    /** Blocks until the gate is open. */
-    public void awaitTurn() throws InterruptedException {
+    /**
+     * Blocks until the gate is open (a route step before each Alephee call); gives up when the consumer releases
+     * the command ({@code bridge.released}), so a stopping instance does not wait out a rate-limit window.
+     */
+    public void awaitTurn(Exchange exchange) throws InterruptedException {
         while (true) {
+            if (exchange.getProperty(KafkaTx.RELEASED, false, Boolean.class)) {
+                throw new CallReleasedException("Released while waiting for the Alephee rate limit");
+            }
             long waitMs = Duration.between(clock.instant(), openAt).toMillis();
             if (waitMs <= 0) {
                 return;
             }
-            Thread.sleep(Math.min(waitMs, 1000));
+            Thread.sleep(Math.min(waitMs, 250));
         }
     }
 

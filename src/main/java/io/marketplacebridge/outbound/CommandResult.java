@@ -11,11 +11,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /** The one result of a command record (SPEC section 6). */
 public record CommandResult(String commandId, String channel, String action, JsonNode orderId, Status status,
                             ErrorCode code, String message, Integer httpStatus, JsonNode remote, int attempts,
-                            String sourceTopic, int sourcePartition, long sourceOffset, Instant timestamp) {
+                            String sourceTopic, int sourcePartition, long sourceOffset, Instant timestamp,
+                            boolean remoteTruncated) {
 
     public enum Status { DELIVERED, DUPLICATE, REJECTED, FAILED }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The outbound side's one ObjectMapper (results, remote answers, request bodies). */
+    static final ObjectMapper JSON = new ObjectMapper();
 
     /** REJECTED and FAILED go to the dead-letter topic too. */
     public boolean deadLetter() {
@@ -33,6 +35,9 @@ public record CommandResult(String commandId, String channel, String action, Jso
         n.put("message", message);
         n.put("httpStatus", httpStatus);
         n.set("remote", remote);
+        if (remoteTruncated) {
+            n.put("remoteTruncated", true);
+        }
         n.put("attempts", attempts);
         ObjectNode source = n.putObject("source");
         source.put("topic", sourceTopic);

@@ -26,6 +26,8 @@ public final class CommandValidator {
 
     /** Alephee's longest message, in Unicode code points. */
     public static final int ALEPHEE_MAX_CONTENT = 350;
+    /** Longest command {@code id} (SPEC 5): it is echoed in results and keys the delivered-id state. */
+    public static final int MAX_ID_LENGTH = 200;
     /** Alephee {@code messageOptions} by name; 1 and 2 are fixed templates without free text. */
     static final Map<String, Integer> REASONS = Map.of("REQUEST_VARIANTS", 1, "REQUEST_BILLING_INFO", 2,
             "SEND_INVOICE_LINK", 3, "OTHER", 4, "DELIVERY_PROMISE", 5);
@@ -75,7 +77,10 @@ public final class CommandValidator {
             return new Checked(null, new CommandRejected(MALFORMED_COMMAND, "The command must be a JSON object, got "
                     + (root == null ? "nothing" : root.getNodeType().name().toLowerCase(Locale.ROOT))), Echo.NONE);
         }
-        Echo echo = new Echo(textOrNull(root.get("id")), textOrNull(root.get("channel")), textOrNull(root.get("action")),
+        JsonNode idNode = root.get("id");
+        // an id is echoed whole or not at all: a cut id would name another command
+        String echoId = idNode != null && idNode.isTextual() && idNode.asText().length() <= MAX_ID_LENGTH ? idNode.asText() : null;
+        Echo echo = new Echo(echoId, textOrNull(root.get("channel")), textOrNull(root.get("action")),
                 root.get("orderId") != null && (root.get("orderId").isIntegralNumber() || root.get("orderId").isTextual())
                         ? root.get("orderId") : null);
         try {
@@ -89,6 +94,10 @@ public final class CommandValidator {
         String id = optionalText(root, "id");
         if (id != null && id.isBlank()) {
             throw new CommandRejected(MALFORMED_COMMAND, "Field 'id' must not be blank; leave it out to use <topic>-<partition>-<offset>");
+        }
+        if (id != null && id.length() > MAX_ID_LENGTH) {
+            throw new CommandRejected(MALFORMED_COMMAND, "Field 'id' is " + id.length() + " characters long; at most "
+                    + MAX_ID_LENGTH + " are allowed");
         }
         String channelName = optionalText(root, "channel");
         if (channelName == null) {

@@ -1,6 +1,9 @@
 package io.marketplacebridge.outbound;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -9,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.marketplacebridge.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -17,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The command ids already DELIVERED, from the compacted state topic (key {@code outbound.delivered:<id>}).
  * Read fully at start and then tailed, so deliveries by other instances are seen too. The records are
- * written by {@link OutboundConsumer} in the same transaction as the DELIVERED result.
+ * written by the outbound route ({@link CommandCompletion}) in the same transaction as the DELIVERED result.
  */
 public final class DeliveredIds implements AutoCloseable {
 
@@ -39,6 +43,12 @@ public final class DeliveredIds implements AutoCloseable {
 
     public static String key(String commandId) {
         return KEY_PREFIX + commandId;
+    }
+
+    /** The state record of a delivered id, written in the transaction of its DELIVERED result; kept tiny. */
+    public ProducerRecord<String, byte[]> deliveredRecord(String commandId, Instant at) {
+        byte[] value = ("{\"deliveredAt\":\"" + at.truncatedTo(ChronoUnit.MILLIS) + "\"}").getBytes(StandardCharsets.UTF_8);
+        return new ProducerRecord<>(partition.topic(), key(commandId), value);
     }
 
     public boolean contains(String commandId) {

@@ -17,5 +17,7 @@ public enum ErrorCode {
     ATTACHMENT_FORBIDDEN,
     ATTACHMENT_UNAVAILABLE,
     REMOTE_REJECTED,
-    REMOTE_UNAVAILABLE
+    REMOTE_UNAVAILABLE,
+    /** FAILED: the bridge itself could not handle this command (SPEC 6); the stream goes on. */
+    INTERNAL_ERROR
 }

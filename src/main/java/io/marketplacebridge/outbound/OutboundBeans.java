@@ -5,50 +5,41 @@ import java.time.Clock;
 import io.marketplacebridge.config.BridgeSettings;
 import io.marketplacebridge.kafka.KafkaClients;
 import io.marketplacebridge.kafka.TopicInitializer;
+import io.marketplacebridge.kafka.TransactionalKafkaComponent;
 import org.apache.camel.CamelContext;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.spi.PropertiesComponent;
-import org.apache.camel.support.EventNotifierSupport;
 
-/** Binds the outbound half: the delivery beans and the consumer service (when outbound is enabled). */
+/**
+ * Binds what the outbound route ({@code routes/outbound.yaml}) refers to: the {@code kafka-tx} component and
+ * the beans of its steps. The route itself starts only when outbound is enabled.
+ */
 public final class OutboundBeans {
-
-    /** Consumer group of the outbound consumers; a property so tests and parallel setups can isolate. */
-    static final String GROUP_ID_KEY = "bridge.outbound.group-id";
 
     private OutboundBeans() {
     }
 
-    public static void bind(CamelContext context, BridgeSettings settings, KafkaClients clients, TopicInitializer topics) {
-        PropertiesComponent pc = context.getPropertiesComponent();
-        if (!settings.outboundEnabled()) {
-            return;
-        }
-        String groupId = pc.resolveProperty(GROUP_ID_KEY).orElse("marketplace-bridge-outbound");
-        AlepheeRateGate gate = new AlepheeRateGate(Clock.systemUTC());
-        AttachmentResolver attachments = AttachmentResolver.of(settings);
-        CommandDelivery delivery = new CommandDelivery(
-                new CommandValidator(settings.maxCommandBytes(), settings.alephee().accountId()),
-                attachments, context.createProducerTemplate(), gate, settings.alephee().bodyFormat(),
-                settings.alephee().apiKey(), Clock.systemUTC());
+    public static void bind(CamelContext context, BridgeSettings settings, KafkaClients clients, TopicInitializer topics) throws Exception {
+        Clock clock = Clock.systemUTC();
+        context.addComponent(TransactionalKafkaComponent.SCHEME, new TransactionalKafkaComponent(clients));
         DeliveredIds deliveredIds = new DeliveredIds(clients, settings.topics().state());
-        OutboundConsumer consumer = new OutboundConsumer(clients, topics, deliveredIds, delivery,
-                settings.topics().outbound(), settings.topics().results(), settings.topics().dlq(),
-                settings.topics().state(), groupId, settings.outboundConcurrency());
+        OutboundState state = new OutboundState(topics, deliveredIds);
+        AlepheeRateGate gate = new AlepheeRateGate(clock);
+        AttachmentResolver attachments = AttachmentResolver.of(settings);
+        LectronzDelivery lectronz = new LectronzDelivery(settings.lectronz().apiToken(), clock);
+        AlepheeDelivery alephee = new AlepheeDelivery(attachments, gate, settings.alephee().bodyFormat(), settings.alephee().apiKey(), clock);
+
+        context.getRegistry().bind("outboundState", state);
+        context.getRegistry().bind("commandIntake", new CommandIntake(
+                new CommandValidator(settings.maxCommandBytes(), settings.alephee().accountId()), deliveredIds, clock));
+        context.getRegistry().bind("lectronzDelivery", lectronz);
+        context.getRegistry().bind("alepheeDelivery", alephee);
         context.getRegistry().bind("alepheeRateGate", gate);
-        HealthCheckRegistry.get(context).register(delivery.alepheeHealth());
-        context.getRegistry().bind("outboundConsumer", consumer);
-        // start once the delivery routes run; stop before Camel stops them, so no command fails for that reason
-        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.CamelContextStartedEvent) {
-                    consumer.start();
-                } else if (event instanceof CamelEvent.CamelContextStoppingEvent) {
-                    consumer.stop();
-                }
-            }
-        });
+        context.getRegistry().bind("commandFailures", new CommandFailures(lectronz, alephee, clock));
+        context.getRegistry().bind("commandCompletion", new CommandCompletion(deliveredIds, settings.topics().results(),
+                settings.topics().dlq(), clock));
+        context.addService(state, true, true);
+        if (settings.outboundEnabled()) {
+            HealthCheckRegistry.get(context).register(alephee.health());
+        }
     }
 }

@@ -24,21 +24,21 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.Awaitility;
 
 /**
- * Outbound figures (not a test): throughput against a sandbox with 20 ms latency at a high concurrency and at
- * concurrency 1, per-key order; 50 commands with 10 MB attachments through a bridge JVM at -Xmx192m (prod
- * profile); and kill -9 twice during 500 commands. Run:
+ * Outbound figures (not a test): throughput against a sandbox with 20 ms latency at the default concurrency (8),
+ * at 16 and at 32, with per-key order and exactly-once counted at the sandbox; 50 commands with 10 MB attachments
+ * through a bridge JVM at -Xmx192m (prod profile); and kill -9 twice during 500 commands. Exits 1 when a
+ * correctness check fails (order, counts, SHA-256, results). Run:
  * {@code mvn -q test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass=io.marketplacebridge.bench.OutboundBenchmark}
- * Optional: {@code -Dbench.parts=throughput,attachments,kill -Dbench.concurrency=32 -Dbench.commands=10000 -Dbench.keys=1000 -Dbench.serial-commands=500}.
+ * Optional: {@code -Dbench.parts=throughput,attachments,kill -Dbench.concurrencies=8,16,32 -Dbench.commands=10000 -Dbench.keys=1000}.
  */
 public final class OutboundBenchmark {
 
     private static final Duration LATENCY = Duration.ofMillis(20);
 
     public static void main(String[] args) throws Exception {
-        int concurrency = Integer.getInteger("bench.concurrency", 32);
+        String concurrencies = System.getProperty("bench.concurrencies", "8,16,32");
         int commands = Integer.getInteger("bench.commands", 10_000);
         int keys = Integer.getInteger("bench.keys", 1_000);
-        int serialCommands = Integer.getInteger("bench.serial-commands", 500);
         System.out.println("Kafka: " + EmbeddedKafkaExtension.bootstrapServers());
         String parts = System.getProperty("bench.parts", "throughput,attachments,kill");
         // under exec:java, java.class.path is Maven's launcher: child bridge JVMs need the project class path
@@ -52,31 +52,34 @@ public final class OutboundBenchmark {
         // the JDK server inside the sandbox otherwise delays small responses by 40 ms (Nagle + delayed ACK)
         System.setProperty("sun.net.httpserver.nodelay", "true");
         List<String> report = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
         try {
             if (parts.contains("throughput")) {
-                double fast = throughput(concurrency, commands, keys, report);
-                double serial = throughput(1, serialCommands, Math.min(keys, serialCommands), report);
-                report.add(String.format("speed-up concurrency %d vs 1: %.1fx (targets: >= 400 commands/s, >= 8x)", concurrency, fast / serial));
+                for (String c : concurrencies.split(",")) {
+                    throughput(Integer.parseInt(c.trim()), commands, keys, report, failures);
+                }
+                report.add("targets: >= 1000 commands/s at 32, >= 700 commands/s at 16 (limit 16 / 20 ms = 800)");
             }
             if (parts.contains("attachments")) {
-                report.add(largeAttachments(50, 10 * 1024 * 1024));
+                report.add(largeAttachments(50, 10 * 1024 * 1024, failures));
             }
             if (parts.contains("kill")) {
-                report.add(killTwice(500));
+                report.add(killTwice(500, failures));
             }
         } catch (Throwable t) {
             t.printStackTrace();
-            report.add("FAILED: " + t);
+            failures.add("FAILED: " + t);
         } finally {
             System.out.println("\n==== OutboundBenchmark ====");
             report.forEach(System.out::println);
+            failures.forEach(f -> System.out.println("CHECK FAILED: " + f));
             System.out.println("===========================");
-            System.exit(0);
+            System.exit(failures.isEmpty() ? 0 : 1);
         }
     }
 
     /** Sends all commands first, then starts the bridge and times how fast it works through them. */
-    static double throughput(int concurrency, int commands, int keys, List<String> report) throws Exception {
+    static double throughput(int concurrency, int commands, int keys, List<String> report, List<String> failures) throws Exception {
         try (Sandbox sandbox = Sandbox.start(SandboxOptions.defaults(0).withSeedMessages(0).withLatency(LATENCY).withAlepheeRateLimit(0));
              OutboundKafka kafka = new OutboundKafka()) {
             Map<String, String> props = kafka.bridgeProperties(sandbox);
@@ -96,7 +99,7 @@ public final class OutboundBenchmark {
             long start = System.nanoTime();
             List<ConsumerRecord<String, byte[]>> results;
             try (BridgeRunner bridge = BridgeRunner.start(props)) {
-                results = kafka.results(commands, Duration.ofMinutes(10));
+                results = kafka.results(commands, Duration.ofMinutes(3));
             }
             double wallSeconds = (System.nanoTime() - start) / 1e9;
             List<Long> stamps = results.stream().map(r -> Instant.parse(OutboundKafka.json(r.value()).get("timestamp").asText()).toEpochMilli()).sorted().toList();
@@ -104,9 +107,15 @@ public final class OutboundBenchmark {
             double rate = (commands - 1) / Math.max(steadySeconds, 0.001);
             long delivered = results.stream().filter(r -> "DELIVERED".equals(OutboundKafka.json(r.value()).get("status").asText())).count();
             String order = perKeyOrder(sandbox.alepheeMessages());
+            long received = sandbox.alepheeMessages().size();
+            long distinct = sandbox.alepheeMessages().stream().map(AlepheeMessage::orderId).distinct().count();
             report.add(String.format("concurrency %d: %d commands over %d keys, sandbox latency %d ms: %.0f commands/s "
-                            + "(first to last result %.1f s; %.1f s including bridge start), %d DELIVERED, per-key order: %s",
-                    concurrency, commands, keys, LATENCY.toMillis(), rate, steadySeconds, wallSeconds, delivered, order));
+                            + "(first to last result %.1f s; %.1f s including bridge start), %d DELIVERED, %d received (%d distinct), "
+                            + "per-key order: %s",
+                    concurrency, commands, keys, LATENCY.toMillis(), rate, steadySeconds, wallSeconds, delivered, received, distinct, order));
+            if (delivered != commands || results.size() != commands || received != commands || distinct != commands || !order.startsWith("kept")) {
+                failures.add("concurrency " + concurrency + ": " + report.get(report.size() - 1));
+            }
             System.out.println(report.get(report.size() - 1));
             return rate;
         }
@@ -128,7 +137,7 @@ public final class OutboundBenchmark {
     }
 
     /** 50 commands with 10 MB documents by path, the bridge in its own JVM at -Xmx192m, prod profile. */
-    static String largeAttachments(int count, int size) throws Exception {
+    static String largeAttachments(int count, int size, List<String> failures) throws Exception {
         Path dir = Files.createTempDirectory("bench-attachments");
         byte[] doc = new byte[size];
         new Random(42).nextBytes(doc);
@@ -150,6 +159,8 @@ public final class OutboundBenchmark {
                 long start = System.nanoTime();
                 Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(500))
                         .until(() -> sandbox.alepheeMessages().size() >= count || !bridge.isAlive());
+                Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> kafka.results(0, Duration.ZERO).size() >= count || !bridge.isAlive());
                 int[] verified = {0};
                 int[] bad = {0};
                 for (AlepheeMessage m : sandbox.alepheeMessages()) {
@@ -163,9 +174,13 @@ public final class OutboundBenchmark {
                 long delivered = results.stream().filter(r -> "DELIVERED".equals(OutboundKafka.json(r.value()).get("status").asText())).count();
                 String log = Files.readString(logOf(bridge));
                 boolean oom = log.contains("OutOfMemoryError");
-                return String.format("10 MB attachments: %d commands, bridge JVM -Xmx192m prod profile: %d DELIVERED, %d documents "
+                String line = String.format("10 MB attachments: %d commands, bridge JVM -Xmx192m prod profile: %d DELIVERED, %d documents "
                                 + "received with equal SHA-256 (%d differing), %.1f s, OutOfMemoryError: %s, bridge alive: %s",
                         count, delivered, verified[0] - bad[0], bad[0], seconds, oom ? "YES" : "no", bridge.isAlive());
+                if (delivered != count || bad[0] > 0 || verified[0] != count || oom) {
+                    failures.add(line);
+                }
+                return line;
             } finally {
                 bridge.destroyForcibly().waitFor();
             }
@@ -200,11 +215,15 @@ public final class OutboundBenchmark {
     }
 
     /** kill -9 twice while the commands stream through; counts results per command and double sends. */
-    static String killTwice(int count) throws Exception {
+    static String killTwice(int count, List<String> failures) throws Exception {
         KillScenario.Outcome o = KillScenario.run(count, 50, LATENCY);
-        return String.format("kill -9 twice during %d commands: %d results, %d commands with exactly one result, "
-                        + "%d with more than one, %d without; %d commands sent more than once to the sandbox (%d sends in all)",
-                count, o.results().size(), o.withExactlyOneResult(), o.withSeveralResults(), count - o.resultsPerSource().size(),
-                o.sentMoreThanOnce(), o.sends());
+        String line = String.format("kill -9 twice (at %s results) during %d commands: %d results, %d commands with exactly one result, "
+                        + "%d with more than one, %d without; %d re-sends at the sandbox (bound %d; %d sends in all)",
+                o.resultsAtKills(), count, o.results().size(), o.withExactlyOneResult(), o.withSeveralResults(),
+                count - o.resultsPerSource().size(), o.resends(), o.resendBound(), o.sends());
+        if (o.withExactlyOneResult() != count || o.resends() > o.resendBound() || o.sendsPerOrder().size() != count) {
+            failures.add(line);
+        }
+        return line;
     }
 }

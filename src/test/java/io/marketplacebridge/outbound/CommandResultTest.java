@@ -19,7 +19,7 @@ class CommandResultTest {
     void jsonHasExactlyTheSpecFields() {
         CommandResult r = new CommandResult("reply-42", "alephee", "send", IntNode.valueOf(900123),
                 CommandResult.Status.DELIVERED, null, null, 200, TextNode.valueOf("ok"), 1,
-                "marketplace.outbound", 0, 17, Instant.parse("2026-11-23T19:30:00Z"));
+                "marketplace.outbound", 0, 17, Instant.parse("2026-11-23T19:30:00Z"), false);
         JsonNode n = OutboundKafka.json(r.toBytes());
         List<String> fields = new java.util.ArrayList<>();
         n.fieldNames().forEachRemaining(fields::add);
@@ -33,19 +33,19 @@ class CommandResultTest {
         assertEquals("2026-11-23T19:30:00Z", n.get("timestamp").asText());
         assertFalse(r.deadLetter());
         CommandResult failed = new CommandResult("x", null, null, null, CommandResult.Status.FAILED, ErrorCode.REMOTE_UNAVAILABLE,
-                "down", null, null, 4, "t", 1, 2, Instant.EPOCH);
+                "down", null, null, 4, "t", 1, 2, Instant.EPOCH, false);
         assertTrue(failed.deadLetter());
         assertEquals("REMOTE_UNAVAILABLE", OutboundKafka.json(failed.toBytes()).get("code").asText());
     }
 
     @Test
     void remoteWordsAreExtracted() {
-        assertEquals("Order 1 not found", CommandDelivery.remoteMessage("Alephee", 404, "{\"Status\":404,\"Message\":\"Order 1 not found\"}"));
+        assertEquals("Order 1 not found", RemoteAnswers.message("Alephee", 404, "{\"Status\":404,\"Message\":\"Order 1 not found\"}"));
         assertEquals("type: only a customer_order_message can be marked as read",
-                CommandDelivery.remoteMessage("Lectronz", 422, "{\"errors\":{\"type\":[\"only a customer_order_message can be marked as read\"]}}"));
-        assertEquals("Alephee refused the message with HTTP 403", CommandDelivery.remoteMessage("Alephee", 403, ""));
-        assertTrue(CommandDelivery.remote("{\"id\":5}").isObject());
-        assertTrue(CommandDelivery.remote("Message 3 sent").isTextual());
+                RemoteAnswers.message("Lectronz", 422, "{\"errors\":{\"type\":[\"only a customer_order_message can be marked as read\"]}}"));
+        assertEquals("Alephee refused the message with HTTP 403", RemoteAnswers.message("Alephee", 403, ""));
+        assertTrue(RemoteAnswers.body("{\"id\":5}").isObject());
+        assertTrue(RemoteAnswers.body("Message 3 sent").isTextual());
     }
 
     @Test

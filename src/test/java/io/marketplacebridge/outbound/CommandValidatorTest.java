@@ -75,6 +75,20 @@ class CommandValidatorTest {
     }
 
     @Test
+    void anIdOfAtMost200Characters() {
+        String longest = "i".repeat(CommandValidator.MAX_ID_LENGTH);
+        assertEquals(longest, valid("""
+                {"id":"%s","channel":"lectronz","orderId":1,"content":"x"}""".formatted(longest)).id());
+        CommandRejected r = rejected("""
+                {"id":"%s","channel":"lectronz","orderId":1,"content":"x"}""".formatted(longest + "i"), MALFORMED_COMMAND);
+        assertTrue(r.getMessage().contains("201 characters"), r.getMessage());
+        assertNull(check("""
+                {"id":"%s","channel":"fax"}""".formatted(longest + "i")).echo().id(), "a too-long id is not echoed");
+        assertEquals("short", check("""
+                {"id":"short","channel":"fax"}""").echo().id());
+    }
+
+    @Test
     void malformed() {
         rejected(null, MALFORMED_COMMAND);
         rejected("not json", MALFORMED_COMMAND);

@@ -73,15 +73,15 @@ class DeliveryRoutesTest extends CamelMainTestSupport {
 
     @Test
     void kafkaHeadersNeverReachTheRemoteApi() {
-        Exchange sent = template.send(CommandDelivery.LECTRONZ_SEND, ex -> {
+        Exchange sent = template.send("direct:lectronz-send", ex -> {
             ex.getIn().setHeader("kafka.KEY", "10001");
             ex.getIn().setHeader("kafka.TOPIC", "marketplace.outbound");
             ex.getIn().setHeader("correlation-id", "c-1");
             ex.getIn().setHeader("X-Evil", "injected");
             ex.getIn().setHeader("Authorization", "Bearer forged");
             ex.getIn().setHeader("Content-Type", "text/evil");
-            ex.getIn().setBody(new StringEntity("{\"content\":\"hi\"}", ContentType.APPLICATION_JSON)); // as CommandDelivery sends it
-            ex.setProperty(CommandDelivery.PATH, "/messages");
+            ex.getIn().setBody(new StringEntity("{\"content\":\"hi\"}", ContentType.APPLICATION_JSON)); // as LectronzDelivery prepares it
+            ex.setProperty(CommandExchange.PATH, "/messages");
         });
         assertNull(sent.getException());
         LoggedRequest request = REMOTE.getAllServeEvents().get(0).getRequest();

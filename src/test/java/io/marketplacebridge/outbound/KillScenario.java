@@ -23,7 +23,7 @@ public final class KillScenario {
      * @param sendsPerOrder    how often the sandbox received each command (one order id per command)
      */
     public record Outcome(int commands, List<ConsumerRecord<String, byte[]>> results, Map<String, Long> resultsPerSource,
-                          Map<Long, Long> sendsPerOrder) {
+                          Map<Long, Long> sendsPerOrder, List<Integer> resultsAtKills, int concurrency) {
         public long withExactlyOneResult() {
             return resultsPerSource.values().stream().filter(n -> n == 1).count();
         }
@@ -39,6 +39,19 @@ public final class KillScenario {
         public long sends() {
             return sendsPerOrder.values().stream().mapToLong(Long::longValue).sum();
         }
+
+        /** Sends beyond one per command: what the killed instances had in flight or not yet committed. */
+        public long resends() {
+            return sends() - sendsPerOrder.size();
+        }
+
+        /**
+         * The most a kill -9 may cost: the commands on the wire plus those finished and not yet committed, which the
+         * consumer keeps together under twice {@code concurrency}.
+         */
+        public long resendBound() {
+            return (long) resultsAtKills.size() * 2 * concurrency;
+        }
     }
 
     private KillScenario() {
@@ -48,7 +61,9 @@ public final class KillScenario {
         try (Sandbox sandbox = Sandbox.start(SandboxOptions.defaults(0).withSeedMessages(0).withLatency(latency).withAlepheeRateLimit(0));
              OutboundKafka kafka = new OutboundKafka()) {
             Map<String, String> props = kafka.bridgeProperties(sandbox);
-            props.put("bridge.outbound.concurrency", "4");
+            int concurrency = 4;
+            props.put("bridge.outbound.concurrency", String.valueOf(concurrency));
+            List<Integer> resultsAtKills = new java.util.ArrayList<>();
             BridgeProcess bridge = BridgeProcess.start(props).awaitStarted();
             try {
                 kafka.awaitTopics();
@@ -59,6 +74,7 @@ public final class KillScenario {
                 for (int threshold : new int[] {commands / 6, commands / 2}) {
                     kafka.results(threshold, Duration.ofMinutes(2));
                     bridge.kill9();
+                    resultsAtKills.add(kafka.results(0, Duration.ZERO).size());
                     bridge = BridgeProcess.start(props).awaitStarted();
                 }
                 kafka.results(commands, Duration.ofMinutes(3));
@@ -69,7 +85,7 @@ public final class KillScenario {
                 Map<String, Long> perSource = OutboundKafka.resultsPerSource(all);
                 Map<Long, Long> sends = new HashMap<>();
                 sandbox.alepheeMessages().forEach(m -> sends.merge(m.orderId(), 1L, Long::sum));
-                return new Outcome(commands, all, perSource, sends);
+                return new Outcome(commands, all, perSource, sends, resultsAtKills, concurrency);
             } finally {
                 bridge.close();
             }

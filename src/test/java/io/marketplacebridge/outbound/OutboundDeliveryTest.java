@@ -44,6 +44,7 @@ class OutboundDeliveryTest {
         props.put("bridge.attachment.dir", attachmentDir.toString());
         props.put("bridge.attachment.hosts", "files.example.com");
         props.put("bridge.outbound.max-command-bytes", "65536");
+        props.put("bridge.outbound.retry-timeout", "10s");
         bridge = BridgeRunner.start(props);
         kafka.awaitTopics();
     }
@@ -76,7 +77,7 @@ class OutboundDeliveryTest {
         assertTrue(r.get("remote").isObject(), "the created message");
         assertEquals(kafka.commands, r.get("source").get("topic").asText());
         assertTrue(r.has("code") && r.get("code").isNull());
-        LectronzMessage created = sandbox.createdMessages().stream().filter(m -> m.orderId() == 5001).findFirst().orElseThrow();
+        LectronzMessage created = receivedOnce(sandbox.createdMessages().stream().filter(m -> m.orderId() == 5001).toList());
         assertEquals("Shipped today", created.content());
         assertEquals(LectronzMessage.SELLER, created.type());
 
@@ -110,7 +111,7 @@ class OutboundDeliveryTest {
             assertEquals("DELIVERED", r.get("status").asText(), r.toString());
             assertEquals(200, r.get("httpStatus").asInt());
             long order = 6001 + i;
-            AlepheeMessage m = sandbox.alepheeMessages().stream().filter(a -> a.orderId() == order).findFirst().orElseThrow();
+            AlepheeMessage m = receivedOnce(sandbox.alepheeMessages().stream().filter(a -> a.orderId() == order).toList());
             assertEquals(i + 1, m.messageOption());
             assertEquals("json", m.bodyFormat());
             assertEquals("77", m.accountId());
@@ -131,11 +132,11 @@ class OutboundDeliveryTest {
                 + "\"attachment\":{\"base64\":\"" + Base64.getEncoder().encodeToString(small) + "\",\"filename\":\"note.txt\"}"));
         assertEquals("DELIVERED", kafka.resultFor(byPath).get("status").asText(), kafka.resultFor(byPath).toString());
         assertEquals("DELIVERED", kafka.resultFor(byBase64).get("status").asText());
-        AlepheeMessage p = sandbox.alepheeMessages().stream().filter(a -> a.orderId() == 7001).findFirst().orElseThrow();
+        AlepheeMessage p = receivedOnce(sandbox.alepheeMessages().stream().filter(a -> a.orderId() == 7001).toList());
         assertArrayEquals(doc, p.attachment());
         assertEquals("invoice-7001", p.documentName());
         assertEquals("pdf", p.documentExtension());
-        AlepheeMessage b = sandbox.alepheeMessages().stream().filter(a -> a.orderId() == 7002).findFirst().orElseThrow();
+        AlepheeMessage b = receivedOnce(sandbox.alepheeMessages().stream().filter(a -> a.orderId() == 7002).toList());
         assertArrayEquals(small, b.attachment());
         assertEquals("txt", b.documentExtension());
 
@@ -234,36 +235,55 @@ class OutboundDeliveryTest {
         assertEquals(alephee("\"orderId\":90000001,\"content\":\"unknown order\""), new String(remote.value(), StandardCharsets.UTF_8));
     }
 
+    /** The one message the sandbox received for a command: a second one would be a re-send. */
+    private static <T> T receivedOnce(List<T> received) {
+        assertEquals(1, received.size(), "received " + received.size() + " times");
+        return received.get(0);
+    }
+
     @Test
     void serverErrorsAreRetriedThenDelivered() {
+        long before = sandbox.calls(Endpoint.ALEPHEE_SEND);
         sandbox.failNext(Sandbox.ALEPHEE, 2, 503);
         JsonNode r = kafka.resultFor(kafka.send("9001", alephee("\"orderId\":9001,\"content\":\"after a burst\"")));
         assertEquals("DELIVERED", r.get("status").asText(), r.toString());
         assertEquals(3, r.get("attempts").asInt());
+        assertEquals(3, sandbox.calls(Endpoint.ALEPHEE_SEND) - before, "the attempts are the calls the sandbox saw");
+        receivedOnce(sandbox.alepheeMessages().stream().filter(a -> a.orderId() == 9001).toList());
     }
 
     @Test
     void rateLimitWaitsForRetryAfter() {
+        long before = sandbox.calls(Endpoint.ALEPHEE_SEND);
         sandbox.rateLimitNext(Sandbox.ALEPHEE, 1, 2);
         long start = System.nanoTime();
         JsonNode r = kafka.resultFor(kafka.send("9002", alephee("\"orderId\":9002,\"content\":\"patience\"")));
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
         assertEquals("DELIVERED", r.get("status").asText(), r.toString());
         assertEquals(2, r.get("attempts").asInt());
+        assertEquals(2, sandbox.calls(Endpoint.ALEPHEE_SEND) - before, "the attempts are the calls the sandbox saw");
+        receivedOnce(sandbox.alepheeMessages().stream().filter(a -> a.orderId() == 9002).toList());
         assertTrue(elapsedMs >= 2000, "waited " + elapsedMs + " ms, Retry-After said 2 s");
     }
 
     @Test
     void retriesExhaustedFail() {
         long before = sandbox.calls(Endpoint.LECTRONZ_CREATE);
-        sandbox.failNext(Sandbox.LECTRONZ, 4, 500);
-        var sent = kafka.send("9003", "{\"channel\":\"lectronz\",\"orderId\":9003,\"content\":\"down\"}", "correlation-id", "c-down");
-        JsonNode r = kafka.resultFor(sent);
+        // down for longer than the retries last (by count, or by the outbound retry budget of 10 s set above)
+        sandbox.failNext(Sandbox.LECTRONZ, 1000, 500);
+        JsonNode r;
+        try {
+            var sent = kafka.send("9003", "{\"channel\":\"lectronz\",\"orderId\":9003,\"content\":\"down\"}", "correlation-id", "c-down");
+            r = kafka.resultFor(sent);
+        } finally {
+            sandbox.clearFaults();
+        }
         assertEquals("FAILED", r.get("status").asText(), r.toString());
         assertEquals("REMOTE_UNAVAILABLE", r.get("code").asText());
-        assertEquals(4, r.get("attempts").asInt());
+        assertTrue(r.get("attempts").asInt() > 1, "retried: " + r);
         assertEquals(500, r.get("httpStatus").asInt());
-        assertEquals(4, sandbox.calls(Endpoint.LECTRONZ_CREATE) - before);
+        assertEquals(r.get("attempts").asLong(), sandbox.calls(Endpoint.LECTRONZ_CREATE) - before, "the attempts are the calls the sandbox saw");
+        assertTrue(sandbox.createdMessages().stream().noneMatch(m -> m.orderId() == 9003));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> kafka.deadLetters(0, Duration.ZERO).stream()
                 .anyMatch(d -> "c-down".equals(OutboundKafka.header(d, "correlation-id"))
                         && "REMOTE_UNAVAILABLE".equals(OutboundKafka.header(d, "error-code"))));

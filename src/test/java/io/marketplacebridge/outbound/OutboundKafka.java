@@ -118,6 +118,20 @@ public final class OutboundKafka implements AutoCloseable {
         }
     }
 
+    /** The group's committed offsets with their metadata, and the end offsets (diagnostics). */
+    public String committedOffsets() throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            var committed = admin.listConsumerGroupOffsets(prefix + "group").partitionsToOffsetAndMetadata().get();
+            var ends = admin.listOffsets(committed.keySet().stream().collect(java.util.stream.Collectors.toMap(tp -> tp,
+                    tp -> org.apache.kafka.clients.admin.OffsetSpec.latest()))).all().get();
+            StringBuilder sb = new StringBuilder();
+            committed.forEach((tp, o) -> sb.append(tp).append(" committed=").append(o).append(" end=").append(ends.get(tp).offset()).append('\n'));
+            return sb.toString();
+        }
+    }
+
     public RecordMetadataView send(String key, String value, String... headers) {
         return send(key, value == null ? null : value.getBytes(StandardCharsets.UTF_8), headers);
     }

@@ -19,6 +19,12 @@ class OutboundKillTest {
         assertEquals(0, o.withSeveralResults(), "no command has two results: " + o.resultsPerSource());
         assertTrue(o.results().stream().allMatch(r -> "DELIVERED".equals(OutboundKafka.json(r.value()).get("status").asText())));
         assertEquals(300, o.sendsPerOrder().size(), "every command reached the remote");
-        System.out.println("OutboundKillTest: 300 commands, 2 x kill -9, sent more than once to the sandbox: " + o.sentMoreThanOnce());
+        for (int atKill : o.resultsAtKills()) {
+            assertTrue(atKill > 0 && atKill < 300, "the kill landed mid-stream: " + o.resultsAtKills() + " results at the kills");
+        }
+        assertTrue(o.resends() <= o.resendBound(), "re-sends " + o.resends() + " exceed what the killed instances had in flight ("
+                + o.resendBound() + ")");
+        System.out.println("OutboundKillTest: 300 commands, 2 x kill -9 at " + o.resultsAtKills() + " results; re-sends at the sandbox: "
+                + o.resends() + " (bound " + o.resendBound() + ")");
     }
 }

@@ -58,16 +58,17 @@ class OutboundScaleOutTest {
             BridgeProcess second = null;
             try {
                 kafka.awaitTopics();
-                // a stream, not a bulk load: one command every 30 ms (12 s), so batches stay small and the
-                // second instance joins while commands are still arriving
+                // a stream, not a bulk load: one command every 75 ms (30 s), so the second instance joins (a
+                // cooperative rebalance: the first gives partitions back) and the first is killed while commands arrive
                 AtomicInteger produced = new AtomicInteger();
                 producer.scheduleAtFixedRate(() -> {
                     int i = produced.getAndIncrement();
                     if (i < COMMANDS) {
-                        kafka.sendNoWait("k" + (i % KEYS), "{\"channel\":\"alephee\",\"orderId\":" + (FIRST_ORDER + i)
+                        // acknowledged one by one: a command lost by the test's producer would look like one lost by the bridge
+                        kafka.send("k" + (i % KEYS), "{\"channel\":\"alephee\",\"orderId\":" + (FIRST_ORDER + i)
                                 + ",\"content\":\"reply " + i + "\"}");
                     }
-                }, 0, 30, TimeUnit.MILLISECONDS);
+                }, 0, 75, TimeUnit.MILLISECONDS);
 
                 second = BridgeProcess.start(props).awaitStarted();
                 int producedWhenSecondStarted = Math.min(produced.get(), COMMANDS);
@@ -79,10 +80,17 @@ class OutboundScaleOutTest {
                         .until(() -> !deliveredOrders(first).isEmpty());
                 List<Long> deliveredByFirst = deliveredOrders(first);
                 first.kill9();
+                int resultsAtKill = kafka.results(0, Duration.ZERO).size();
 
-                Awaitility.await("all commands produced").atMost(Duration.ofSeconds(30)).until(() -> produced.get() >= COMMANDS);
+                Awaitility.await("all commands produced").atMost(Duration.ofSeconds(90)).until(() -> produced.get() >= COMMANDS);
                 kafka.flush();
-                kafka.results(COMMANDS, Duration.ofSeconds(45));
+                try {
+                    kafka.results(COMMANDS, Duration.ofSeconds(45));
+                } catch (AssertionError e) {
+                    System.out.println("DIAG committed: " + kafka.committedOffsets());
+                    System.out.println("DIAG second log:\n" + second.log());
+                    throw e;
+                }
                 // offsets are committed in the results' transaction: once they cover every command, no result is pending
                 Awaitility.await("all command offsets committed").atMost(Duration.ofSeconds(30))
                         .until(() -> kafka.committedCommands() == COMMANDS);
@@ -111,6 +119,9 @@ class OutboundScaleOutTest {
                 assertFalse(deliveredByFirst.isEmpty(), "the first instance delivered commands");
                 assertFalse(deliveredBySecond.isEmpty(), "the second instance delivered commands");
                 long resent = sends.values().stream().filter(n -> n > 1).count();
+                assertTrue(resultsAtKill > 0 && resultsAtKill < COMMANDS, "the kill landed mid-stream: " + resultsAtKill + " results");
+                // one kill -9: at most what the killed instance had on the wire or finished but not committed (< 2 x concurrency)
+                assertTrue(received.size() - COMMANDS <= 2 * 4, "re-sends " + (received.size() - COMMANDS) + " exceed what was in flight");
                 System.out.printf("OutboundScaleOutTest: %d commands / %d keys / 6 partitions in %.1f s; second instance started after "
                                 + "%d produced, first killed after %d produced; DELIVERED lines: first %d, second %d; "
                                 + "commands the sandbox received twice or more: %d (%d extra sends)%n",

@@ -1,11 +1,13 @@
 package io.marketplacebridge.testing;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.marketplacebridge.Main;
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
 import org.awaitility.Awaitility;
@@ -20,11 +22,14 @@ public final class BridgeRunner implements AutoCloseable {
     private final Thread thread;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-    private BridgeRunner(String profile, Map<String, String> overrides) {
+    private BridgeRunner(String profile, Map<String, String> overrides, List<Class<? extends CamelConfiguration>> extra) {
         Properties props = new Properties();
         props.putAll(overrides);
         props.putIfAbsent("bridge.http-port", "0");
         this.main = Main.create(profile, props);
+        for (Class<? extends CamelConfiguration> c : extra) {
+            main.configure().addConfiguration(c); // runs after the bridge's own, so it may replace a bean
+        }
         this.thread = new Thread(() -> {
             try {
                 main.run();
@@ -39,8 +44,17 @@ public final class BridgeRunner implements AutoCloseable {
         return start("test", overrides);
     }
 
+    /** As {@link #start(Map)}, with a configuration of the test applied after the bridge's (e.g. a bean that fails on purpose). */
+    public static BridgeRunner start(Map<String, String> overrides, Class<? extends CamelConfiguration> extra) {
+        return start("test", overrides, List.of(extra));
+    }
+
     public static BridgeRunner start(String profile, Map<String, String> overrides) {
-        BridgeRunner runner = new BridgeRunner(profile, overrides);
+        return start(profile, overrides, List.of());
+    }
+
+    private static BridgeRunner start(String profile, Map<String, String> overrides, List<Class<? extends CamelConfiguration>> extra) {
+        BridgeRunner runner = new BridgeRunner(profile, overrides, extra);
         runner.thread.start();
         Awaitility.await("bridge started").atMost(Duration.ofSeconds(60)).until(() -> {
             if (runner.failure.get() != null) {

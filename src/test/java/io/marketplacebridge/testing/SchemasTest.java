@@ -77,9 +77,9 @@ class SchemasTest {
     @Test
     void givenResultsTheBridgeWrites_whenValidated_thenValid() {
         var delivered = new CommandResult("reply-42", "alephee", "send", IntNode.valueOf(900123), CommandResult.Status.DELIVERED,
-                null, null, 200, TextNode.valueOf("OK"), 1, "marketplace.outbound", 0, 17, AT);
+                null, null, 200, TextNode.valueOf("OK"), 1, "marketplace.outbound", 0, 17, AT, false);
         var rejected = new CommandResult("marketplace.outbound-2-9", null, null, null, CommandResult.Status.REJECTED,
-                ErrorCode.MALFORMED_COMMAND, "The command is not valid JSON", null, null, 0, "marketplace.outbound", 2, 9, AT);
+                ErrorCode.MALFORMED_COMMAND, "The command is not valid JSON", null, null, 0, "marketplace.outbound", 2, 9, AT, false);
 
         Schemas.assertValidResult(delivered.toBytes());
         Schemas.assertValidResult(rejected.toBytes());

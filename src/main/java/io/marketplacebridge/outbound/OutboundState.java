@@ -1,0 +1,36 @@
+package io.marketplacebridge.outbound;
+
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+import io.marketplacebridge.kafka.TopicInitializer;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * What the outbound consumer waits for before it joins its group (the {@code readiness} of its
+ * {@code kafka-tx} endpoint): the topics exist and the delivered ids are loaded, so the first DUPLICATE check
+ * already knows every earlier delivery. Stopping it stops tailing the state topic.
+ */
+public final class OutboundState extends ServiceSupport implements Supplier<CompletionStage<?>> {
+
+    private final TopicInitializer topics;
+    private final DeliveredIds deliveredIds;
+
+    public OutboundState(TopicInitializer topics, DeliveredIds deliveredIds) {
+        this.topics = topics;
+        this.deliveredIds = deliveredIds;
+    }
+
+    @Override
+    public CompletionStage<?> get() {
+        return topics.ready().thenCompose(ready -> {
+            deliveredIds.start();
+            return deliveredIds.loaded();
+        });
+    }
+
+    @Override
+    protected void doStop() {
+        deliveredIds.close();
+    }
+}
