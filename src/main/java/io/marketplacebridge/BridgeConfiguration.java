@@ -57,6 +57,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(clients);
 
         context.getRegistry().bind("settings", settings);
+        context.getRegistry().bind("accounts", settings.accounts());
         context.getRegistry().bind("kafkaClients", clients);
         context.getRegistry().bind("topicInitializer", topics);
         context.getRegistry().bind("retryAfter", new RetryAfter());

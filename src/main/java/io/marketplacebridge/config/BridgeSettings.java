@@ -39,7 +39,9 @@ public record BridgeSettings(
         int httpPort,
         int kafkaPort,
         Path kafkaDataDir,
-        int sandboxPort) {
+        int sandboxPort,
+        Duration outboundDedupRetention,
+        Accounts accounts) {
 
     /** Value of {@code kafka.bootstrap-servers} (dev) asking for the in-process broker. */
     public static final String EMBEDDED = "embedded";
@@ -99,9 +101,17 @@ public record BridgeSettings(
      * @throws InvalidSettingsException naming every missing or malformed setting
      */
     public static BridgeSettings load(String profile, Function<String, String> lookup) {
+        return load(profile, lookup, System::getenv);
+    }
+
+    /** As {@link #load(String, Function)}, with the environment that {@code {{env:NAME}}} in the accounts file reads. */
+    public static BridgeSettings load(String profile, Function<String, String> lookup, Function<String, String> env) {
         Reader r = new Reader(lookup);
         boolean inbound = r.bool("bridge.inbound.enabled");
         boolean outbound = r.bool("bridge.outbound.enabled");
+        // with an accounts file the single-account credentials are optional: the file's accounts are checked instead
+        String accountsFile = r.optional(AccountsFile.SETTING);
+        boolean single = accountsFile == null;
 
         String bootstrap = r.required("kafka.bootstrap-servers", true);
         Topics topics = new Topics(
@@ -110,7 +120,7 @@ public record BridgeSettings(
                 r.text("bridge.topic.results"), r.text("bridge.topic.dlq"), r.text("bridge.topic.state"));
         Lectronz lectronz = new Lectronz(
                 r.url("lectronz.base-url"),
-                r.required("lectronz.api-token", inbound || outbound),
+                r.required("lectronz.api-token", single && (inbound || outbound)),
                 r.duration("lectronz.poll-interval"),
                 r.integer("lectronz.page-size", 1, 1000),
                 r.duration("lectronz.reconcile-interval"),
@@ -118,8 +128,8 @@ public record BridgeSettings(
                 r.bool("lectronz.mark-as-read"));
         Alephee alephee = new Alephee(
                 r.url("alephee.base-url"),
-                r.required("alephee.api-key", outbound),
-                r.required("alephee.account-id", outbound),
+                r.required("alephee.api-key", single && outbound),
+                r.required("alephee.account-id", single && outbound),
                 r.choice("alephee.body-format", BodyFormat.class));
         String dir = r.optional("bridge.attachment.dir");
         Set<String> hosts = new LinkedHashSet<>();
@@ -147,9 +157,37 @@ public record BridgeSettings(
                 r.integer("bridge.http-port", 0, 65535),
                 r.integer("bridge.kafka-port", 0, 65535),
                 Path.of(r.text("bridge.kafka-data-dir")),
-                r.integer("bridge.sandbox-port", 0, 65535));
+                r.integer("bridge.sandbox-port", 0, 65535),
+                r.duration("bridge.outbound.dedup-retention"),
+                single ? singleAccount(lectronz, alephee) : r.accounts(accountsFile, env, lectronz.baseUrl()));
         r.throwIfInvalid(profile);
         return settings;
+    }
+
+    /** The account {@value Accounts#DEFAULT} from the single-account settings: each part when its credentials are set. */
+    private static Accounts singleAccount(Lectronz lectronz, Alephee alephee) {
+        Accounts.Lectronz l = lectronz.apiToken() == null ? null
+                : new Accounts.Lectronz(lectronz.baseUrl(), lectronz.apiToken(), null);
+        Accounts.Alephee a = alephee.apiKey() == null || alephee.accountId() == null ? null
+                : new Accounts.Alephee(alephee.apiKey(), alephee.accountId());
+        return new Accounts(List.of(new Accounts.Account(Accounts.DEFAULT, l, a)), false);
+    }
+
+    /** Why the value is no usable base URL ({@code sandbox} aside), or null when it is one. */
+    static String urlProblem(String v) {
+        try {
+            URI uri = URI.create(v);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("not an http(s) URL");
+            }
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "must be an http(s) URL, got '" + v + "'";
+        }
+    }
+
+    static String withoutTrailingSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     /** Collects every problem instead of stopping at the first one. */
@@ -189,15 +227,17 @@ public record BridgeSettings(
             if (v.isEmpty() || SANDBOX.equals(v)) {
                 return v;
             }
-            try {
-                URI uri = URI.create(v);
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                    throw new IllegalArgumentException("not an http(s) URL");
-                }
-            } catch (IllegalArgumentException e) {
-                invalid.add(envName(key) + " must be an http(s) URL, got '" + v + "'");
+            String problem = urlProblem(v);
+            if (problem != null) {
+                invalid.add(envName(key) + " " + problem);
             }
-            return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+            return withoutTrailingSlash(v);
+        }
+
+        Accounts accounts(String location, Function<String, String> env, String defaultLectronzBaseUrl) {
+            AccountsFile.Parsed parsed = AccountsFile.read(location, env, defaultLectronzBaseUrl);
+            invalid.addAll(parsed.problems());
+            return new Accounts(parsed.accounts(), true);
         }
 
         boolean bool(String key) {
