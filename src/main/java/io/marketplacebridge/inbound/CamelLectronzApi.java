@@ -10,18 +10,30 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
-/** {@link LectronzApi} over the YAML routes of routes/lectronz-inbound.yaml (auth, retries, timeouts live there). */
+/**
+ * {@link LectronzApi} of one account over the remote-call routes (auth, retries, timeouts live there): every call
+ * carries the account's base URL and token as the exchange properties {@value #BASE_URL} and {@value #TOKEN}.
+ */
 public final class CamelLectronzApi implements LectronzApi {
 
     static final String LIST = "direct:lectronz-list-messages";
     static final String GET = "direct:lectronz-get-message";
     static final String MARK_AS_READ = "direct:lectronz-mark-as-read";
 
+    /** Exchange property: the bearer token of the call's account. */
+    static final String TOKEN = "lectronzToken";
+    /** Exchange property: the Lectronz base URL of the call's account. */
+    static final String BASE_URL = "lectronzBaseUrl";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ProducerTemplate template;
+    private final String baseUrl;
+    private final String token;
 
-    public CamelLectronzApi(ProducerTemplate template) {
+    public CamelLectronzApi(ProducerTemplate template, String baseUrl, String token) {
         this.template = template;
+        this.baseUrl = baseUrl;
+        this.token = token;
     }
 
     @Override
@@ -44,7 +56,11 @@ public final class CamelLectronzApi implements LectronzApi {
     }
 
     private byte[] call(String route, String what, java.util.function.Consumer<Exchange> setup) {
-        Exchange done = template.request(route, setup::accept);
+        Exchange done = template.request(route, e -> {
+            e.setProperty(BASE_URL, baseUrl);
+            e.setProperty(TOKEN, token);
+            setup.accept(e);
+        });
         Throwable failure = done.getException();
         if (failure == null) {
             byte[] body = done.getMessage().getBody(byte[].class);

@@ -1,12 +1,8 @@
 package io.marketplacebridge.inbound;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.marketplacebridge.config.Accounts;
 import io.marketplacebridge.config.BridgeSettings;
 import io.marketplacebridge.http.RemoteApiHealthCheck;
 import io.marketplacebridge.kafka.KafkaClients;
@@ -37,17 +34,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The inbound half, called by the routes of routes/lectronz-inbound.yaml: {@link #poll()} on every poll
- * interval, {@link #reconcile()} on every reconcile interval (never both at once). Each run scans the list,
- * fetches the details of what is new or changed, and writes them in batches, one Kafka transaction each
- * (records + state). Only the instance that leads {@value #LEADERSHIP} polls: the routes run on camel-master's
- * {@code master:} endpoint, and this bean checks the same cluster view between transactions.
+ * The inbound half for one Lectronz account, called by the routes routes/lectronz-inbound.yaml makes for it:
+ * {@link #poll()} on every poll interval, {@link #reconcile()} on every reconcile interval (never both at once).
+ * Each run scans the list, fetches the details of what is new or changed, and writes them in batches, one Kafka
+ * transaction each (records + state). Only the instance that leads the account's namespace
+ * ({@link InboundAccount#leaseNamespace()}) polls: the routes run on camel-master's {@code master:} endpoint, and
+ * this bean checks the same cluster view between transactions.
  */
 public final class InboundSync extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger("inbound");
-    /** The cluster namespace of the Lectronz poller (the {@code master:} endpoints of routes/lectronz-inbound.yaml). */
-    public static final String LEADERSHIP = "lectronz-poller";
     /** Messages per Kafka transaction. */
     static final int BATCH_SIZE = 250;
     /** Above this many messages in a batch, one INFO line per batch instead of one per message. */
@@ -57,7 +53,8 @@ public final class InboundSync extends ServiceSupport {
     private final BridgeSettings settings;
     private final KafkaClients clients;
     private final TopicInitializer topics;
-    private final RemoteApiHealthCheck health = new RemoteApiHealthCheck("lectronz");
+    private final InboundAccount account;
+    private final RemoteApiHealthCheck health;
     private final ReentrantLock running = new ReentrantLock();
     private final Map<Long, InboundKafka.Entry> state = new HashMap<>();
     private final Set<Long> pendingMarks = new LinkedHashSet<>();
@@ -81,17 +78,16 @@ public final class InboundSync extends ServiceSupport {
     private Counter published;
     private Counter kafkaFailures;
 
-    public InboundSync(CamelContext context, BridgeSettings settings, KafkaClients clients, TopicInitializer topics) {
+    public InboundSync(CamelContext context, BridgeSettings settings, InboundAccount account, KafkaClients clients,
+                       TopicInitializer topics) {
         this.context = context;
         this.settings = settings;
+        this.account = account;
         this.clients = clients;
         this.topics = topics;
-        this.transactionalId = "marketplace-bridge-inbound-" + shortHash(settings.lectronz().baseUrl() + "|" + settings.topics().state());
-    }
-
-    /** Shared by every instance syncing the same Lectronz API into the same state topic. */
-    String transactionalId() {
-        return transactionalId;
+        this.transactionalId = account.transactionalId();
+        this.health = new RemoteApiHealthCheck(Accounts.DEFAULT.equals(account.name()) ? "lectronz"
+                : "lectronz-" + account.name());
     }
 
     RemoteApiHealthCheck healthCheck() {
@@ -100,20 +96,20 @@ public final class InboundSync extends ServiceSupport {
 
     @Override
     protected void doStart() throws Exception {
-        api = counting(new CamelLectronzApi(context.createProducerTemplate()));
-        fetchers = context.getExecutorServiceManager().newFixedThreadPool(this, "lectronz-detail",
+        api = counting(new CamelLectronzApi(context.createProducerTemplate(), account.baseUrl(), account.apiToken()));
+        fetchers = context.getExecutorServiceManager().newFixedThreadPool(this, "lectronz-detail-" + account.name(),
                 settings.lectronz().concurrency());
         MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
         registry = registry != null ? registry : Metrics.globalRegistry;
         malformed = Counter.builder("lectronz.inbound.malformed")
                 .description("Lectronz messages that could not be published because the remote JSON is malformed")
-                .register(registry);
+                .tag("account", account.name()).register(registry);
         published = Counter.builder("lectronz.inbound.published")
-                .description("Lectronz messages published to Kafka").register(registry);
+                .description("Lectronz messages published to Kafka").tag("account", account.name()).register(registry);
         kafkaFailures = Counter.builder("lectronz.inbound.kafka.failures")
                 .description("Inbound syncs that failed on Kafka (unreachable, timed out); each is retried at the next poll")
-                .register(registry);
-        leadership = ClusterServiceHelper.mandatoryLookupService(context).getView(LEADERSHIP);
+                .tag("account", account.name()).register(registry);
+        leadership = ClusterServiceHelper.mandatoryLookupService(context).getView(account.leaseNamespace());
         leadership.addEventListener(onLeadershipChange);
     }
 
@@ -181,8 +177,8 @@ public final class InboundSync extends ServiceSupport {
             LOG.info("inbound sync interrupted: {}", e.getMessage());
         } catch (Exception e) {
             if (fenced(e)) {
-                LOG.warn("Another instance took over the Lectronz poller (transactional.id {} fenced this one); "
-                        + "standing down until this instance leads again", transactionalId);
+                LOG.warn("Another instance took over the Lectronz poller of account {} (transactional.id {} fenced "
+                        + "this one); standing down until this instance leads again", account.name(), transactionalId);
             } else if (e instanceof KafkaException || e instanceof IllegalStateException) {
                 kafkaFailures.increment();
                 // a timed-out commit has an unknown outcome: the next poll fences this producer, which settles the
@@ -199,7 +195,7 @@ public final class InboundSync extends ServiceSupport {
     }
 
     private void open() {
-        InboundKafka k = new InboundKafka(clients, settings.topics(), transactionalId, settings.lectronz().baseUrl());
+        InboundKafka k = new InboundKafka(clients, settings.topics(), account);
         Map<Long, InboundKafka.Entry> restored = k.open();
         state.clear();
         state.putAll(restored);
@@ -212,8 +208,8 @@ public final class InboundSync extends ServiceSupport {
             });
         }
         kafka = k;
-        LOG.info("inbound state restored from {}: {} known messages (transactional.id {})", settings.topics().state(),
-                state.size(), transactionalId);
+        LOG.info("inbound state of account {} restored from {}: {} known messages (transactional.id {})",
+                account.name(), settings.topics().state(), state.size(), transactionalId);
     }
 
     private void scanAndWrite(boolean full) throws Exception {
@@ -382,15 +378,6 @@ public final class InboundSync extends ServiceSupport {
         return false;
     }
 
-
-    static String shortHash(String s) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 5);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Thrown from inside a sync when it must stop between transactions. */
     private static final class StoppedException extends RuntimeException {
