@@ -2,11 +2,13 @@ package io.marketplacebridge.kafka;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntConsumer;
 
 import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.cluster.CamelClusterService;
@@ -43,6 +45,8 @@ public final class KafkaLeaseClusterService extends AbstractCamelClusterService<
     private final Set<Lease> started = ConcurrentHashMap.newKeySet();
     private volatile Set<TopicPartition> held = Set.of();
     private volatile int partitions = 1;
+    /** Set when this member, as group leader, left a slot unassigned until its owner has revoked it. */
+    private volatile long handoverCheckAt;
     private volatile boolean running;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
@@ -101,7 +105,10 @@ public final class KafkaLeaseClusterService extends AbstractCamelClusterService<
                 c.subscribe(List.of(topic), new ConsumerRebalanceListener() {
                     @Override
                     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                        held(c);
+                        // called before the assignment drops them: stand down first, the new leader starts after
+                        Set<TopicPartition> kept = new HashSet<>(c.assignment());
+                        kept.removeAll(partitions);
+                        hold(kept, c.partitionsFor(topic).size());
                     }
 
                     @Override
@@ -117,6 +124,13 @@ public final class KafkaLeaseClusterService extends AbstractCamelClusterService<
                 });
                 while (running) {
                     c.poll(Duration.ofMillis(500)); // heartbeats; the paused partitions return nothing
+                    long check = handoverCheckAt;
+                    if (check != 0 && System.nanoTime() - check > 0) {
+                        // the owner revokes and rejoins by itself; should that follow-up rebalance not come, the
+                        // slot would stay without a leader: ask for it (a rebalance that hands nothing over is cheap)
+                        handoverCheckAt = 0;
+                        c.enforceRebalance("lease slot handed over");
+                    }
                 }
             } catch (WakeupException e) {
                 // stopping
@@ -152,6 +166,8 @@ public final class KafkaLeaseClusterService extends AbstractCamelClusterService<
         p.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, LeaseSlotAssignor.class.getName());
         p.put(LeaseSlotAssignor.SLOTS_CONFIG, String.valueOf(namespaces.size()));
         p.put(LeaseSlotAssignor.TOPIC_CONFIG, topic);
+        p.put(LeaseSlotAssignor.ON_ASSIGNED_CONFIG, (IntConsumer) pending ->
+                handoverCheckAt = pending == 0 ? 0 : System.nanoTime() + Duration.ofSeconds(5).toNanos());
         return p;
     }
 

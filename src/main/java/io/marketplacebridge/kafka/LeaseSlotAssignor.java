@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.IntConsumer;
 
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.common.Cluster;
@@ -27,15 +28,22 @@ public final class LeaseSlotAssignor implements ConsumerPartitionAssignor, Confi
     public static final String SLOTS_CONFIG = "marketplace-bridge.lease.slots";
     /** Consumer property: the lease topic. */
     public static final String TOPIC_CONFIG = "marketplace-bridge.lease.topic";
+    /**
+     * Consumer property: an {@code IntConsumer} told, after each assignment this member made as group leader, how
+     * many slots wait for a follow-up rebalance (their owner must revoke them first).
+     */
+    public static final String ON_ASSIGNED_CONFIG = "marketplace-bridge.lease.on-assigned";
 
     private int slots = 1;
     private String topic;
+    private IntConsumer onAssigned;
 
     @Override
     public void configure(Map<String, ?> configs) {
         Object s = configs.get(SLOTS_CONFIG);
         slots = s == null ? 1 : Integer.parseInt(String.valueOf(s));
         topic = String.valueOf(configs.get(TOPIC_CONFIG));
+        onAssigned = configs.get(ON_ASSIGNED_CONFIG) instanceof IntConsumer c ? c : null;
     }
 
     @Override
@@ -67,6 +75,7 @@ public final class LeaseSlotAssignor implements ConsumerPartitionAssignor, Confi
         });
         Map<String, List<Integer>> target = balance(new ArrayList<>(members.keySet()), owned, n);
         Map<String, Assignment> result = new HashMap<>();
+        int[] pendingCount = {0};
         target.forEach((member, wanted) -> {
             List<TopicPartition> now = new ArrayList<>();
             for (int slot : wanted) {
@@ -74,10 +83,16 @@ public final class LeaseSlotAssignor implements ConsumerPartitionAssignor, Confi
                 // a slot still owned by another member is handed over in the next rebalance, after its revocation
                 if (current == null || current.equals(member)) {
                     now.add(new TopicPartition(topic, slot));
+                } else {
+                    pendingCount[0]++;
                 }
             }
             result.put(member, new Assignment(now));
         });
+        int pending = pendingCount[0];
+        if (onAssigned != null) {
+            onAssigned.accept(pending);
+        }
         return new GroupAssignment(result);
     }
 
