@@ -26,25 +26,29 @@ import org.slf4j.LoggerFactory;
  * transactional.id (a zombie, or another instance) and completes its open transaction, so the state read
  * afterwards with read_committed is exactly what is on the inbound topics.
  */
-final class InboundKafka implements AutoCloseable {
+public final class InboundKafka implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboundKafka.class);
     /** The header naming the account a record comes from (SPEC section 4). */
     static final String ACCOUNT_HEADER = "marketplace-account";
 
     /** What the state remembers per message id. */
-    record Entry(String updatedAt, String createdAt, String type, boolean unread) {
+    public record Entry(String updatedAt, String createdAt, String type, boolean unread) {
     }
 
     private final KafkaClients clients;
     private final BridgeSettings.Topics topics;
+    /** Large fetches: a restore reads one partition from start to end as fast as it can. */
+    static final Map<String, Object> RESTORE = Map.of("max.poll.records", "10000",
+            "max.partition.fetch.bytes", String.valueOf(16 * 1024 * 1024), "fetch.max.bytes", String.valueOf(32 * 1024 * 1024));
+
     private final InboundAccount account;
     private final String transactionalId;
     private final String keyPrefix;
     private KafkaProducer<String, byte[]> producer;
     private int statePartition;
 
-    InboundKafka(KafkaClients clients, BridgeSettings.Topics topics, InboundAccount account) {
+    public InboundKafka(KafkaClients clients, BridgeSettings.Topics topics, InboundAccount account) {
         this.clients = clients;
         this.topics = topics;
         this.account = account;
@@ -53,7 +57,7 @@ final class InboundKafka implements AutoCloseable {
     }
 
     /** Fences any other writer, then reads this store's state (its partition of the state topic). */
-    Map<Long, Entry> open() {
+    public Map<Long, Entry> open() {
         producer = clients.transactionalProducer(transactionalId + "-producer", transactionalId);
         try {
             producer.initTransactions();
@@ -66,7 +70,7 @@ final class InboundKafka implements AutoCloseable {
 
     private Map<Long, Entry> restore() {
         Map<Long, Entry> state = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = clients.consumer(transactionalId + "-restore", null)) {
+        try (KafkaConsumer<String, byte[]> consumer = clients.consumer(transactionalId + "-restore", null, RESTORE)) {
             statePartition = account.statePartition(consumer.partitionsFor(topics.state(), Duration.ofSeconds(30)).size());
             TopicPartition tp = new TopicPartition(topics.state(), statePartition);
             consumer.assign(List.of(tp));
@@ -140,7 +144,7 @@ final class InboundKafka implements AutoCloseable {
      * The state of one message, small and quick to read back (a million are restored in seconds): the fields
      * joined by {@code |}, which none of them contains: {@code updated_at|created_at|type|unread(0/1)|order id}.
      */
-    static byte[] stateValue(InboundMessage m) {
+    public static byte[] stateValue(InboundMessage m) {
         return String.join("|", m.updatedAt(), nullToEmpty(m.createdAt()), nullToEmpty(m.type()),
                 m.unread() ? "1" : "0", nullToEmpty(m.orderId())).getBytes(StandardCharsets.UTF_8);
     }

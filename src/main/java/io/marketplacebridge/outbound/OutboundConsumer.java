@@ -361,7 +361,7 @@ public final class OutboundConsumer extends ServiceSupport {
                     producer.send(deadLetter(r, result));
                 }
                 if (result.status() == Status.DELIVERED && !result.commandId().equals(defaultId(r))) {
-                    producer.send(new ProducerRecord<>(stateTopic, DeliveredIds.key(result.commandId()), result.toBytes()));
+                    producer.send(deliveredIds.deliveredRecord(result.commandId(), java.time.Instant.now()));
                     delivered.add(result.commandId());
                 }
             }
