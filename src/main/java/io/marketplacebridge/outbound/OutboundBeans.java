@@ -31,10 +31,10 @@ public final class OutboundBeans {
                 settings.attachmentMaxBytes(), AttachmentResolver.defaultClient(settings.httpConnectTimeout()),
                 settings.httpResponseTimeout());
         CommandDelivery delivery = new CommandDelivery(
-                new CommandValidator(settings.maxCommandBytes(), settings.alephee().accountId()),
+                new CommandValidator(settings.maxCommandBytes(), settings.accounts()),
                 attachments, context.createProducerTemplate(), gate, settings.alephee().bodyFormat(),
                 settings.alephee().apiKey(), Clock.systemUTC());
-        DeliveredIds deliveredIds = new DeliveredIds(clients, settings.topics().state());
+        DeliveredIds deliveredIds = new DeliveredIds(clients, settings.topics().state(), settings.outboundDedupRetention());
         OutboundConsumer consumer = new OutboundConsumer(clients, topics, deliveredIds, delivery,
                 settings.topics().outbound(), settings.topics().results(), settings.topics().dlq(),
                 settings.topics().state(), groupId, settings.outboundConcurrency());
