@@ -6,6 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.marketplacebridge.config.Accounts;
 import io.marketplacebridge.config.BridgeSettings;
 import io.marketplacebridge.kafka.KafkaClients;
 import io.marketplacebridge.kafka.KafkaTransactions;
@@ -31,6 +34,9 @@ public final class InboundKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InboundKafka.class);
     /** The header naming the account a record comes from (SPEC section 4). */
     static final String ACCOUNT_HEADER = "marketplace-account";
+    /** The state keys of the version before accounts: {@code lectronz.message:<id>}. */
+    static final String LEGACY_PREFIX = "lectronz.message:";
+    private static final ObjectMapper LEGACY_JSON = new ObjectMapper();
 
     /** What the state remembers per message id. */
     public record Entry(String updatedAt, String createdAt, String type, boolean unread) {
@@ -71,7 +77,10 @@ public final class InboundKafka implements AutoCloseable {
     private Map<Long, Entry> restore() {
         Map<Long, Entry> state = new HashMap<>();
         try (KafkaConsumer<String, byte[]> consumer = clients.consumer(transactionalId + "-restore", null, RESTORE)) {
-            statePartition = account.statePartition(consumer.partitionsFor(topics.state(), Duration.ofSeconds(30)).size());
+            int partitions = consumer.partitionsFor(topics.state(), Duration.ofSeconds(30)).size();
+            statePartition = account.statePartition(partitions);
+            // a state topic of an older version (one partition) holds the one store's state under legacy keys
+            boolean legacy = partitions == 1 && Accounts.DEFAULT.equals(account.name());
             TopicPartition tp = new TopicPartition(topics.state(), statePartition);
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
@@ -83,6 +92,9 @@ public final class InboundKafka implements AutoCloseable {
                 }
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
                     apply(state, keyPrefix, r.key(), r.value());
+                    if (legacy) {
+                        applyLegacy(state, r.key(), r.value());
+                    }
                 }
             }
         }
@@ -108,6 +120,29 @@ public final class InboundKafka implements AutoCloseable {
             LOG.warn("Ignoring an unreadable state record {}", key);
         } else {
             state.put(id, entry);
+        }
+    }
+
+    /**
+     * A state record of a version before accounts ({@code lectronz.message:<id>}, JSON value): that version served
+     * one store, the one the account {@code default} continues, so an upgrade publishes no history again. Newer
+     * records of the same id come later in the partition and win.
+     */
+    static void applyLegacy(Map<Long, Entry> state, String key, byte[] value) {
+        if (key == null || !key.startsWith(LEGACY_PREFIX) || !key.substring(LEGACY_PREFIX.length()).matches("\\d{1,18}")) {
+            return;
+        }
+        long id = Long.parseLong(key.substring(LEGACY_PREFIX.length()));
+        if (value == null) {
+            state.remove(id);
+            return;
+        }
+        try {
+            JsonNode v = LEGACY_JSON.readTree(value);
+            state.put(id, new Entry(v.path("updated_at").asText(), v.path("created_at").asText(null),
+                    v.path("type").asText(null), v.path("unread").asBoolean(false)));
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("Ignoring an unreadable state record {}", key);
         }
     }
 
