@@ -166,13 +166,14 @@ public final class InboundSync extends ServiceSupport {
             markPending();
         } catch (LectronzApi.UnauthorizedException e) {
             health.down(e.getMessage());
-            LOG.error("{}; retrying at the next poll", e.getMessage());
+            LOG.error("account {}: {}; retrying at the next poll", account.name(), e.getMessage());
         } catch (LectronzApi.LectronzException e) {
             if (e instanceof LectronzApi.MalformedResponseException) {
                 malformed.increment();
             }
             health.down(e.getMessage());
-            LOG.warn("{}; the scan stops here and resumes at the next poll (nothing is lost)", e.getMessage());
+            LOG.warn("account {}: {}; the scan stops here and resumes at the next poll (nothing is lost)", account.name(),
+                    e.getMessage());
         } catch (StoppedException e) {
             LOG.info("inbound sync interrupted: {}", e.getMessage());
         } catch (Exception e) {
@@ -272,8 +273,8 @@ public final class InboundSync extends ServiceSupport {
             state.put(m.id(), InboundKafka.entry(m));
             created += m.created() ? 1 : 0;
             published.increment();
-            String line = String.format("inbound  order/%s %s #%d %s -> %s", m.orderId(), m.type(), m.id(),
-                    m.created() ? "created" : "updated", settings.topics().forMessageType(m.type()));
+            String line = String.format("inbound  %s order/%s %s #%d %s -> %s", account.name(), m.orderId(), m.type(),
+                    m.id(), m.created() ? "created" : "updated", settings.topics().forMessageType(m.type()));
             if (each) {
                 LOG.info(line);
             } else {
@@ -284,8 +285,8 @@ public final class InboundSync extends ServiceSupport {
             }
         }
         if (!each) {
-            LOG.info("inbound  batch of {} committed: {} created, {} updated, up to #{}", batch.size(), created,
-                    batch.size() - created, batch.get(batch.size() - 1).id());
+            LOG.info("inbound  {} batch of {} committed: {} created, {} updated, up to #{}", account.name(),
+                    batch.size(), created, batch.size() - created, batch.get(batch.size() - 1).id());
         }
     }
 
