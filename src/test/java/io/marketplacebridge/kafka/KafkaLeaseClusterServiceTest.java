@@ -93,18 +93,6 @@ class KafkaLeaseClusterServiceTest {
         }
     }
 
-    @Test
-    void balanceKeepsWhatMembersOwnUpToTheirShareAndHandsOutTheRest() {
-        assertEquals(Map.of("a", List.of(0, 1), "b", List.of(2)),
-                LeaseSlotAssignor.balance(List.of("a", "b"), Map.of("a", List.of(0, 1, 2)), 3));
-        assertEquals(Map.of("a", List.of(1, 2), "b", List.of(0)),
-                LeaseSlotAssignor.balance(List.of("a", "b"), Map.of("a", List.of(1, 2), "b", List.of()), 3));
-        assertEquals(Map.of("a", List.of(0), "b", List.of(1), "c", List.of(2)),
-                LeaseSlotAssignor.balance(List.of("a", "b", "c"), Map.of(), 3));
-        assertEquals(Map.of("a", List.of(0), "b", List.of()),
-                LeaseSlotAssignor.balance(List.of("a", "b"), Map.of(), 1));
-    }
-
     private static List<CamelClusterView> views(CamelContext context, List<String> namespaces) throws Exception {
         KafkaLeaseClusterService service = context.hasService(KafkaLeaseClusterService.class);
         List<CamelClusterView> views = new java.util.ArrayList<>();
