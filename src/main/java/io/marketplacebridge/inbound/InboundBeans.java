@@ -36,7 +36,7 @@ public final class InboundBeans {
             InboundSync sync = new InboundSync(context, settings, account, clients, topics);
             // bound either way, because the routes name it; when inbound is off the routes do not start
             // (autoStartup: bridge.inbound.enabled) and neither the bean nor a lease starts: no threads, no Kafka clients
-            context.getRegistry().bind(beanName(account.name()), sync);
+            context.getRegistry().bind(beanName(account.name()), new Trigger(sync));
             if (settings.inboundEnabled()) {
                 HealthCheckRegistry.get(context).register(sync.healthCheck());
                 // starts before the routes and stops after them
@@ -55,6 +55,27 @@ public final class InboundBeans {
                 }
             }
         });
+    }
+
+    /**
+     * What the routes call. A plain bean on purpose: Camel stops the services a route's bean steps hold when the
+     * route's consumer stops, and camel-master stops it on every lost leadership, from the lease thread; the sync
+     * itself is a service of the context and must keep running (and must not be stopped from that thread).
+     */
+    public static final class Trigger {
+        private final InboundSync sync;
+
+        Trigger(InboundSync sync) {
+            this.sync = sync;
+        }
+
+        public void poll() {
+            sync.poll();
+        }
+
+        public void reconcile() {
+            sync.reconcile();
+        }
     }
 
     /** The inbound bean of an account, as the route templates name it. */
