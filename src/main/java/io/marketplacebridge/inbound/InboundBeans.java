@@ -2,7 +2,6 @@ package io.marketplacebridge.inbound;
 
 import java.util.List;
 
-import io.marketplacebridge.config.Accounts;
 import io.marketplacebridge.config.BridgeSettings;
 import io.marketplacebridge.kafka.KafkaClients;
 import io.marketplacebridge.kafka.KafkaLeaseClusterService;
@@ -81,10 +80,5 @@ public final class InboundBeans {
     /** The inbound bean of an account, as the route templates name it. */
     static String beanName(String account) {
         return "lectronzInbound-" + account;
-    }
-
-    /** For tests and tools: the account name of a route made from {@link #TEMPLATES}. */
-    static String routeId(String template, String account) {
-        return template + "-" + (account == null ? Accounts.DEFAULT : account);
     }
 }
