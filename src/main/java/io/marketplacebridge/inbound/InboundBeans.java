@@ -18,7 +18,7 @@ import org.apache.camel.health.HealthCheckRegistry;
 public final class InboundBeans {
 
     /** The route templates of routes/lectronz-inbound.yaml, instantiated once per account. */
-    static final List<String> TEMPLATES = List.of("lectronz-inbound-poll", "lectronz-inbound-reconcile");
+    static final List<String> TEMPLATES = List.of("lectronz-inbound-poll");
 
     private InboundBeans() {
     }
@@ -68,12 +68,16 @@ public final class InboundBeans {
             this.sync = sync;
         }
 
-        public void poll() {
-            sync.poll();
+        public InboundSync.Run scan() {
+            return sync.scan();
         }
 
-        public void reconcile() {
-            sync.reconcile();
+        public InboundSync.Run publish(InboundSync.Run run) {
+            return sync.publish(run);
+        }
+
+        public void markAsRead(InboundSync.Run run) {
+            sync.markAsRead(run);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,10 +35,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The inbound half for one Lectronz account, called by the routes routes/lectronz-inbound.yaml makes for it:
- * {@link #poll()} on every poll interval, {@link #reconcile()} on every reconcile interval (never both at once).
- * Each run scans the list, fetches the details of what is new or changed, and writes them in batches, one Kafka
- * transaction each (records + state). Only the instance that leads the account's namespace
+ * The inbound half for one Lectronz account: the steps of the poll route routes/lectronz-inbound.yaml makes for
+ * it, every poll interval: {@link #scan()} the list (a full walk every reconcile interval), {@link #publish} the
+ * details of what is new or changed in batches, one Kafka transaction each (records + state), and
+ * {@link #markAsRead} what is committed. One route per account, so runs never overlap; each step holds the
+ * account's lock, which stopping waits for. Only the instance that leads the account's namespace
  * ({@link InboundAccount#leaseNamespace()}) polls: the routes run on camel-master's {@code master:} endpoint, and
  * this bean checks the same cluster view between transactions.
  */
@@ -63,6 +65,8 @@ public final class InboundSync extends ServiceSupport {
     private final String transactionalId;
     private final AtomicLong httpCalls = new AtomicLong();
     private volatile boolean stopping;
+    /** When the next scan walks the whole list (System.nanoTime()). */
+    private long nextReconcile;
     private LectronzApi api;
     private ExecutorService fetchers;
     private CamelClusterView leadership;
@@ -96,6 +100,7 @@ public final class InboundSync extends ServiceSupport {
 
     @Override
     protected void doStart() throws Exception {
+        nextReconcile = System.nanoTime() + settings.lectronz().reconcileInterval().toNanos();
         api = counting(new CamelLectronzApi(context.createProducerTemplate(), account.baseUrl(), account.apiToken()));
         fetchers = context.getExecutorServiceManager().newFixedThreadPool(this, "lectronz-detail-" + account.name(),
                 settings.lectronz().concurrency());
@@ -132,38 +137,123 @@ public final class InboundSync extends ServiceSupport {
         }
     }
 
-    /** One poll: stops at the region already published. */
-    public void poll() {
-        sync(false);
-    }
+    /**
+     * What one run of the account's poll route hands from step to step (the exchange body): the new or changed
+     * messages the scan found, and the published {@code updated_at} of every known message at that moment.
+     */
+    public static final class Run {
+        private final boolean full;
+        private final List<LectronzApi.Item> changed;
+        private final Map<Long, String> known;
+        private final long callsBefore;
 
-    /** A full walk of the list, catching updated_at changes of older messages. */
-    public void reconcile() {
-        sync(true);
-    }
-
-    private void sync(boolean full) {
-        if (!isStarted()) {
-            return; // inbound is switched off, or the bridge is stopping
+        Run(boolean full, List<LectronzApi.Item> changed, Map<Long, String> known, long callsBefore) {
+            this.full = full;
+            this.changed = changed;
+            this.known = known;
+            this.callsBefore = callsBefore;
         }
-        running.lock();
-        try {
+
+        /** How many messages the scan found new or changed. */
+        public int changes() {
+            return changed.size();
+        }
+
+        String kind() {
+            return full ? "reconcile" : "poll";
+        }
+    }
+
+    /**
+     * Step 1, scan: once this instance leads the account (and has its state), lists the pages down to the region
+     * already published, or every page once per reconcile interval (updates of older messages). Null: no run now.
+     */
+    public Run scan() {
+        return guarded(() -> {
             if (stopping || !topics.ready().isDone()) {
-                return;
+                return null;
             }
             if (standDown) {
                 standDown = false;
                 closeKafka(); // another instance may have published meanwhile: re-read the state
             }
             if (!leads()) {
-                return;
+                return null;
             }
             if (kafka == null) {
                 open();
             }
-            scanAndWrite(full);
+            boolean full = System.nanoTime() - nextReconcile >= 0;
+            if (full) {
+                nextReconcile = System.nanoTime() + settings.lectronz().reconcileInterval().toNanos();
+            }
+            Map<Long, String> known = new HashMap<>(state.size() * 2);
+            state.forEach((id, e) -> known.put(id, e.updatedAt()));
+            long callsBefore = httpCalls.get();
+            MessageScan.Result scan = MessageScan.scan(api, settings.lectronz().pageSize(), known, full);
             health.up();
-            markPending();
+            Run run = new Run(full, withRecheck(scan.changed()), known, callsBefore);
+            if (run.changed.isEmpty()) {
+                LOG.debug("inbound {}: nothing new ({} list calls)", run.kind(), scan.listCalls());
+            } else {
+                LOG.info("inbound {} {}: {} new or changed messages to publish (list of {}, {} list calls)",
+                        account.name(), run.kind(), run.changes(), scan.totalCount(), scan.listCalls());
+            }
+            return run;
+        });
+    }
+
+    /**
+     * Step 2, fetch and publish: the details of the scan's messages, {@code LECTRONZ_CONCURRENCY} GETs in flight
+     * and running ahead of the writes, published oldest first in Kafka transactions of {@value #BATCH_SIZE} with
+     * their state. Stops between transactions when this instance stops leading.
+     */
+    public Run publish(Run run) {
+        if (run == null || run.changed.isEmpty()) {
+            return run;
+        }
+        return guarded(() -> {
+            if (stopping || standDown || kafka == null) {
+                return null; // the state the scan read may be stale: the next scan starts over
+            }
+            Progress progress = new Progress(LOG, run.changes());
+            new DetailFetcher(api, fetchers, BATCH_SIZE).fetchAndWrite(run.changed, run.known, batch -> {
+                if (stopping || !leads()) {
+                    throw new StoppedException(stopping ? "the bridge is stopping" : "this instance lost the leadership");
+                }
+                kafka.write(batch);
+                committed(batch);
+                progress.advance(batch.size());
+            });
+            recheck.clear();
+            LOG.info("inbound {} {} done: {} messages in {} s ({} msg/s), {} HTTP calls", account.name(), run.kind(),
+                    progress.done(), String.format("%.1f", progress.seconds()), Math.round(progress.rate()),
+                    httpCalls.get() - run.callsBefore);
+            return run;
+        });
+    }
+
+    /** Step 3, mark as read ({@code LECTRONZ_MARK_AS_READ}): the customer messages committed on Kafka. */
+    public void markAsRead(Run run) {
+        if (run == null) {
+            return;
+        }
+        guarded(() -> {
+            if (!stopping && kafka != null) {
+                markPending();
+            }
+            return run;
+        });
+    }
+
+    /** Runs a step under the account's lock; a failure is reported once, in words, and ends this run (null). */
+    private <T> T guarded(Callable<T> step) {
+        if (!isStarted()) {
+            return null; // inbound is switched off, or the bridge is stopping
+        }
+        running.lock();
+        try {
+            return step.call();
         } catch (LectronzApi.UnauthorizedException e) {
             health.down(e.getMessage());
             LOG.error("account {}: {}; retrying at the next poll", account.name(), e.getMessage());
@@ -193,6 +283,7 @@ public final class InboundSync extends ServiceSupport {
         } finally {
             running.unlock();
         }
+        return null;
     }
 
     private void open() {
@@ -211,34 +302,6 @@ public final class InboundSync extends ServiceSupport {
         kafka = k;
         LOG.info("inbound state of account {} restored from {}: {} known messages (transactional.id {})",
                 account.name(), settings.topics().state(), state.size(), transactionalId);
-    }
-
-    private void scanAndWrite(boolean full) throws Exception {
-        Map<Long, String> known = new HashMap<>(state.size() * 2);
-        state.forEach((id, e) -> known.put(id, e.updatedAt()));
-        long callsBefore = httpCalls.get();
-        MessageScan.Result scan = MessageScan.scan(api, settings.lectronz().pageSize(), known, full);
-        List<LectronzApi.Item> changed = withRecheck(scan.changed());
-        if (changed.isEmpty()) {
-            LOG.debug("inbound {}: nothing new ({} list calls)", full ? "reconcile" : "poll", scan.listCalls());
-            return;
-        }
-        int total = changed.size();
-        LOG.info("inbound {}: {} new or changed messages to publish (list of {}, {} list calls)",
-                full ? "reconcile" : "poll", total, scan.totalCount(), scan.listCalls());
-        Progress progress = new Progress(LOG, total);
-        new DetailFetcher(api, fetchers, BATCH_SIZE).fetchAndWrite(changed, known, batch -> {
-            if (stopping || !leads()) {
-                throw new StoppedException(stopping ? "the bridge is stopping" : "this instance lost the leadership");
-            }
-            kafka.write(batch);
-            committed(batch);
-            progress.advance(batch.size());
-        });
-        recheck.clear();
-        LOG.info("inbound {} done: {} messages in {} s ({} msg/s), {} HTTP calls", full ? "reconcile" : "poll",
-                progress.done(), String.format("%.1f", progress.seconds()), Math.round(progress.rate()),
-                httpCalls.get() - callsBefore);
     }
 
     /** The scan's changes plus the messages marked read since, oldest first. */
