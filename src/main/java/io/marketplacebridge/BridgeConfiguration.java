@@ -50,6 +50,7 @@ public class BridgeConfiguration implements CamelConfiguration {
         KafkaHealthCheck kafkaHealth = new KafkaHealthCheck(clients);
 
         context.getRegistry().bind("settings", settings);
+        context.getRegistry().bind("accounts", settings.accounts());
         context.getRegistry().bind("kafkaClients", clients);
         context.getRegistry().bind("topicInitializer", topics);
         RemoteApiBeans.bind(context, settings);

@@ -1,8 +1,11 @@
 package io.marketplacebridge;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
+import io.marketplacebridge.config.Accounts;
 import io.marketplacebridge.config.BridgeSettings;
 import io.marketplacebridge.config.InvalidSettingsException;
 import io.marketplacebridge.kafka.EmbeddedKafkaBroker;
@@ -57,6 +60,7 @@ final class DevEnvironment extends ServiceSupport {
                 options = options.withFirstMessageId(firstMessageIdFromClock(System.currentTimeMillis()));
             }
             sandbox = Sandbox.start(options);
+            serveEveryAccount(settings, options);
             if (BridgeSettings.SANDBOX.equals(settings.lectronz().baseUrl())) {
                 pc.addOverrideProperty("lectronz.base-url", sandbox.lectronzBaseUrl());
             }
@@ -65,6 +69,20 @@ final class DevEnvironment extends ServiceSupport {
             }
         }
         return BridgeSettings.load(settings.profile(), key -> pc.resolveProperty(key).orElse(null));
+    }
+
+    /** One sandbox store per further Lectronz token on the sandbox, one more Alephee key per further key. */
+    private void serveEveryAccount(BridgeSettings settings, SandboxOptions options) {
+        Set<String> tokens = new HashSet<>(Set.of(options.lectronzToken()));
+        for (Accounts.Account account : settings.accounts().all()) {
+            if (account.hasLectronz() && BridgeSettings.SANDBOX.equals(account.lectronz().baseUrl())
+                    && tokens.add(account.lectronz().apiToken())) {
+                sandbox.addLectronzStore(account.lectronz().apiToken());
+            }
+            if (account.hasAlephee() && BridgeSettings.SANDBOX.equals(settings.alephee().baseUrl())) {
+                sandbox.addAlepheeKey(account.alephee().apiKey(), account.alephee().accountId());
+            }
+        }
     }
 
     /**

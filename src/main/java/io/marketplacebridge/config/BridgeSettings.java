@@ -45,7 +45,10 @@ public record BridgeSettings(
         int httpMaxRetries,
         Duration httpRetryDelay,
         Duration httpMaxRetryDelay,
-        LogFormat logFormat) {
+        LogFormat logFormat,
+
+        Duration outboundDedupRetention,
+        Accounts accounts) {
 
     /** Value of {@code kafka.bootstrap-servers} (dev) asking for the in-process broker. */
     public static final String EMBEDDED = "embedded";
@@ -133,11 +136,19 @@ public record BridgeSettings(
      * @throws InvalidSettingsException naming every missing or malformed setting
      */
     public static BridgeSettings load(String profile, Function<String, String> lookup) {
+        return load(profile, lookup, System::getenv);
+    }
+
+    /** As {@link #load(String, Function)}, with the environment that {@code {{env:NAME}}} in the accounts file reads. */
+    public static BridgeSettings load(String profile, Function<String, String> lookup, Function<String, String> env) {
         Reader r = new Reader(lookup);
         // plain http only for the dev sandbox, a test double, or a gateway on a trusted network
         r.httpAllowed = "dev".equals(profile) || r.bool("bridge.allow-http");
         boolean inbound = r.bool("bridge.inbound.enabled");
         boolean outbound = r.bool("bridge.outbound.enabled");
+        // with an accounts file the single-account credentials are optional: the file's accounts are checked instead
+        String accountsFile = r.optional(AccountsFile.SETTING);
+        boolean single = accountsFile == null;
 
         String bootstrap = r.required("kafka.bootstrap-servers", true);
         Topics topics = new Topics(
@@ -146,7 +157,7 @@ public record BridgeSettings(
                 r.text("bridge.topic.results"), r.text("bridge.topic.dlq"), r.text("bridge.topic.state"));
         Lectronz lectronz = new Lectronz(
                 r.url("lectronz.base-url"),
-                r.required("lectronz.api-token", inbound || outbound),
+                r.required("lectronz.api-token", single && (inbound || outbound)),
                 r.duration("lectronz.poll-interval"),
                 r.integer("lectronz.page-size", 1, 1000),
                 r.duration("lectronz.reconcile-interval"),
@@ -154,8 +165,8 @@ public record BridgeSettings(
                 r.bool("lectronz.mark-as-read"));
         Alephee alephee = new Alephee(
                 r.url("alephee.base-url"),
-                r.required("alephee.api-key", outbound),
-                r.required("alephee.account-id", outbound),
+                r.required("alephee.api-key", single && outbound),
+                r.required("alephee.account-id", single && outbound),
                 r.choice("alephee.body-format", BodyFormat.class));
         String dir = r.optional("bridge.attachment.dir");
         Set<String> hosts = new LinkedHashSet<>();
@@ -189,9 +200,38 @@ public record BridgeSettings(
                 r.integer("bridge.http.max-retries", 0, 100),
                 r.duration("bridge.http.retry-delay"),
                 r.duration("bridge.http.max-retry-delay"),
-                r.logFormat("bridge.log-format"));
+                r.logFormat("bridge.log-format"),
+
+                r.duration("bridge.outbound.dedup-retention"),
+                single ? singleAccount(lectronz, alephee) : r.accounts(accountsFile, env, lectronz.baseUrl()));
         r.throwIfInvalid(profile);
         return settings;
+    }
+
+    /** The account {@value Accounts#DEFAULT} from the single-account settings: each part when its credentials are set. */
+    private static Accounts singleAccount(Lectronz lectronz, Alephee alephee) {
+        Accounts.Lectronz l = lectronz.apiToken() == null ? null
+                : new Accounts.Lectronz(lectronz.baseUrl(), lectronz.apiToken(), null);
+        Accounts.Alephee a = alephee.apiKey() == null || alephee.accountId() == null ? null
+                : new Accounts.Alephee(alephee.apiKey(), alephee.accountId());
+        return new Accounts(List.of(new Accounts.Account(Accounts.DEFAULT, l, a)), false);
+    }
+
+    /** Why the value is no usable base URL ({@code sandbox} aside), or null when it is one. */
+    static String urlProblem(String v) {
+        try {
+            URI uri = URI.create(v);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new IllegalArgumentException("not an http(s) URL");
+            }
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "must be an http(s) URL, got '" + v + "'";
+        }
+    }
+
+    static String withoutTrailingSlash(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     /** Collects every problem instead of stopping at the first one. */
@@ -236,7 +276,21 @@ public record BridgeSettings(
             if (problem != null) {
                 invalid.add(problem);
             }
-            return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+            return withoutTrailingSlash(v);
+        }
+
+        Accounts accounts(String location, Function<String, String> env, String defaultLectronzBaseUrl) {
+            AccountsFile.Parsed parsed = AccountsFile.read(location, env, defaultLectronzBaseUrl);
+            invalid.addAll(parsed.problems());
+            for (Accounts.Account account : parsed.accounts()) { // https only, as for LECTRONZ_BASE_URL
+                String url = account.lectronz() == null ? null : account.lectronz().baseUrl();
+                String problem = url == null || url.equals(defaultLectronzBaseUrl) || SANDBOX.equals(url) ? null
+                        : baseUrlProblem(envName(AccountsFile.SETTING) + ": account '" + account.name() + "': lectronz.base-url", url, httpAllowed);
+                if (problem != null) {
+                    invalid.add(problem);
+                }
+            }
+            return new Accounts(parsed.accounts(), true);
         }
 
         boolean bool(String key) {

@@ -1,5 +1,6 @@
 package io.marketplacebridge.http;
 
+import io.marketplacebridge.observe.BridgeMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -14,8 +15,18 @@ public final class BeforeRetry implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(BeforeRetry.class);
 
+    private final BridgeMetrics metrics;
+
+    public BeforeRetry(BridgeMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     @Override
     public void process(Exchange exchange) {
+        String account = exchange.getProperty(RemoteCall.ACCOUNT, String.class);
+        if (account != null) { // an outbound command's call (inbound calls are retried by the next poll too)
+            metrics.outboundRetry(account, exchange.getProperty(RemoteCall.CHANNEL, String.class));
+        }
         Throwable last = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (LOG.isWarnEnabled()) {
             LOG.warn("{}: retry {} after {}", exchange.getProperty(Exchange.FAILURE_ROUTE_ID, "remote call", String.class),

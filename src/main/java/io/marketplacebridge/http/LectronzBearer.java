@@ -3,16 +3,24 @@ package io.marketplacebridge.http;
 import org.apache.camel.Exchange;
 
 /**
- * The {@code Authorization} header of a Lectronz call (bean {@code lectronzBearer}): the token the caller set
- * ({@link RemoteCall#LECTRONZ_TOKEN}, one per account), else the default account's ({@code LECTRONZ_API_TOKEN}),
- * as a command without {@code account} means the default account. In Java, so no route text ever holds a token.
+ * The {@code Authorization} header and base URL of a Lectronz call (bean {@code lectronzBearer}): the token and
+ * base URL the caller set ({@link RemoteCall#LECTRONZ_TOKEN}, {@link RemoteCall#LECTRONZ_BASE_URL}, one per
+ * account), else the single-account settings' ({@code LECTRONZ_API_TOKEN}, {@code LECTRONZ_BASE_URL}), as a
+ * command without {@code account} means the default account. In Java, so no route text ever holds a token.
  */
 public final class LectronzBearer {
 
     private final String defaultToken;
+    private final String defaultBaseUrl;
 
-    public LectronzBearer(String defaultToken) {
+    public LectronzBearer(String defaultToken, String defaultBaseUrl) {
         this.defaultToken = defaultToken;
+        this.defaultBaseUrl = defaultBaseUrl;
+    }
+
+    public String baseUrl(Exchange exchange) {
+        String url = exchange.getProperty(RemoteCall.LECTRONZ_BASE_URL, String.class);
+        return url == null || url.isBlank() ? defaultBaseUrl : url;
     }
 
     public String header(Exchange exchange) {

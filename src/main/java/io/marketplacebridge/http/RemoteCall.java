@@ -12,6 +12,11 @@ public final class RemoteCall {
     public static final String QUERY = "outboundQuery";
     /** Lectronz: the bearer token of the call's account. */
     public static final String LECTRONZ_TOKEN = "lectronzToken";
+    /** Lectronz: the base URL of the call's account (accounts may name their own). */
+    public static final String LECTRONZ_BASE_URL = "lectronzBaseUrl";
+    /** Outbound: the command's account and channel, for the retry metric's labels. */
+    public static final String ACCOUNT = "outboundAccount";
+    public static final String CHANNEL = "outboundChannel";
 
     private RemoteCall() {
     }

@@ -13,9 +13,9 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
 /**
- * {@link LectronzApi} over the YAML routes of routes/lectronz-api.yaml (auth, retries, timeouts live there), for one
- * account's token. Inbound calls spend their retries by count ({@code BRIDGE_HTTP_MAX_RETRIES}): the next poll
- * retries anyway.
+ * {@link LectronzApi} of one account over the remote-call routes of routes/lectronz-api.yaml (auth, retries, timeouts
+ * live there): every call carries the account's base URL and token as exchange properties. Inbound calls spend
+ * their retries by count ({@code BRIDGE_HTTP_MAX_RETRIES}): the next poll retries anyway.
  */
 public final class CamelLectronzApi implements LectronzApi {
 
@@ -25,10 +25,12 @@ public final class CamelLectronzApi implements LectronzApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final ProducerTemplate template;
+    private final String baseUrl;
     private final String token;
 
-    public CamelLectronzApi(ProducerTemplate template, String token) {
+    public CamelLectronzApi(ProducerTemplate template, String baseUrl, String token) {
         this.template = template;
+        this.baseUrl = baseUrl;
         this.token = token;
     }
 
@@ -53,6 +55,7 @@ public final class CamelLectronzApi implements LectronzApi {
 
     private byte[] call(String route, String what, java.util.function.Consumer<Exchange> setup) {
         Exchange done = template.request(route, e -> {
+            e.setProperty(RemoteCall.LECTRONZ_BASE_URL, baseUrl);
             e.setProperty(RemoteCall.LECTRONZ_TOKEN, token);
             e.setProperty(RetryRule.RETRY_BY_COUNT, true);
             setup.accept(e);

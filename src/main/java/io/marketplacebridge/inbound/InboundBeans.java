@@ -1,34 +1,88 @@
 package io.marketplacebridge.inbound;
 
+import java.util.List;
+
 import io.marketplacebridge.config.BridgeSettings;
 import io.marketplacebridge.kafka.KafkaClients;
 import io.marketplacebridge.kafka.KafkaLeaseClusterService;
 import io.marketplacebridge.kafka.TopicInitializer;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
 
 /**
- * Binds the inbound half's beans, used by routes/lectronz-inbound.yaml: {@code lectronzInbound}, and the Kafka
- * cluster service its {@code master:} endpoints lease the poller's leadership from.
+ * Binds the inbound half, per Lectronz account: the bean {@code lectronzInbound-<account>}, the routes of the
+ * route templates in routes/lectronz-inbound.yaml (parameter {@code account}), and the Kafka cluster service the
+ * templates' {@code master:} endpoints lease each account's poller from, spread over the running instances.
  */
 public final class InboundBeans {
+
+    /** The route templates of routes/lectronz-inbound.yaml, instantiated once per account. */
+    static final List<String> TEMPLATES = List.of("lectronz-inbound-poll");
 
     private InboundBeans() {
     }
 
     public static void bind(CamelContext context, BridgeSettings settings, KafkaClients clients, TopicInitializer topics)
             throws Exception {
-        InboundSync sync = new InboundSync(context, settings, clients, topics);
-        // bound either way, because the YAML routes name them; when inbound is off the routes do not start
-        // (autoStartup: bridge.inbound.enabled) and neither the bean nor a lease starts: no threads, no Kafka clients
-        context.getRegistry().bind("lectronzInbound", sync);
-        context.addService(new KafkaLeaseClusterService(clients, settings.topics().state(), sync.transactionalId()),
-                true, true);
-        if (!settings.inboundEnabled()) {
-            return;
+        List<InboundAccount> accounts = settings.accounts().lectronz().stream()
+                .map(a -> InboundAccount.of(a, settings.topics().state())).toList();
+        // the lease topic is the state topic: the lease group never reads it, it only holds its partitions
+        context.addService(new KafkaLeaseClusterService(clients, settings.topics().state(),
+                InboundAccount.leaseGroup(accounts, settings.topics().state()),
+                accounts.stream().map(InboundAccount::leaseNamespace).toList()), true, true);
+        for (InboundAccount account : accounts) {
+            InboundSync sync = new InboundSync(context, settings, account, clients, topics);
+            // bound either way, because the routes name it; when inbound is off the routes do not start
+            // (autoStartup: bridge.inbound.enabled) and neither the bean nor a lease starts: no threads, no Kafka clients
+            context.getRegistry().bind(beanName(account.name()), new Trigger(sync));
+            if (settings.inboundEnabled()) {
+                HealthCheckRegistry.get(context).register(sync.healthCheck());
+                // starts before the routes and stops after them
+                context.addService(sync, true, true);
+            }
         }
-        HealthCheckRegistry.get(context).register(sync.healthCheck());
-        // starts before the routes and stops after them
-        context.addService(sync, true, true);
+        // collected by Camel Main with the YAML routes, after their templates
+        context.getRegistry().bind("lectronzInboundRoutes", new RouteBuilder() {
+            @Override
+            public void configure() {
+                for (InboundAccount account : accounts) {
+                    for (String template : TEMPLATES) {
+                        templatedRoute(template).routeId(template + "-" + account.name())
+                                .parameter("account", account.name());
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * What the routes call. A plain bean on purpose: Camel stops the services a route's bean steps hold when the
+     * route's consumer stops, and camel-master stops it on every lost leadership, from the lease thread; the sync
+     * itself is a service of the context and must keep running (and must not be stopped from that thread).
+     */
+    public static final class Trigger {
+        private final InboundSync sync;
+
+        Trigger(InboundSync sync) {
+            this.sync = sync;
+        }
+
+        public InboundSync.Run scan() {
+            return sync.scan();
+        }
+
+        public InboundSync.Run publish(InboundSync.Run run) {
+            return sync.publish(run);
+        }
+
+        public void markAsRead(InboundSync.Run run) {
+            sync.markAsRead(run);
+        }
+    }
+
+    /** The inbound bean of an account, as the route templates name it. */
+    static String beanName(String account) {
+        return "lectronzInbound-" + account;
     }
 }

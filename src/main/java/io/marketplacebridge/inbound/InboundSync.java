@@ -1,27 +1,27 @@
 package io.marketplacebridge.inbound;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
+import io.marketplacebridge.config.Accounts;
 import io.marketplacebridge.config.BridgeSettings;
 import io.marketplacebridge.http.RemoteApiHealthCheck;
 import io.marketplacebridge.kafka.KafkaClients;
 import io.marketplacebridge.kafka.KafkaTransactions;
 import io.marketplacebridge.kafka.TopicInitializer;
+import io.marketplacebridge.observe.BridgeMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
@@ -37,17 +37,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The inbound half, called by the routes of routes/lectronz-inbound.yaml: {@link #poll()} on every poll
- * interval, {@link #reconcile()} on every reconcile interval (never both at once). Each run scans the list,
- * fetches the details of what is new or changed, and writes them in batches, one Kafka transaction each
- * (records + state). Only the instance that leads {@value #LEADERSHIP} polls: the routes run on camel-master's
- * {@code master:} endpoint, and this bean checks the same cluster view between transactions.
+ * The inbound half for one Lectronz account: the steps of the poll route routes/lectronz-inbound.yaml makes for
+ * it, every poll interval: {@link #scan()} the list (a full walk every reconcile interval), {@link #publish} the
+ * details of what is new or changed in batches, one Kafka transaction each (records + state), and
+ * {@link #markAsRead} what is committed. One route per account, so runs never overlap; each step holds the
+ * account's lock, which stopping waits for. Only the instance that leads the account's namespace
+ * ({@link InboundAccount#leaseNamespace()}) polls: the routes run on camel-master's {@code master:} endpoint, and
+ * this bean checks the same cluster view between transactions.
  */
 public final class InboundSync extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger("inbound");
-    /** The cluster namespace of the Lectronz poller (the {@code master:} endpoints of routes/lectronz-inbound.yaml). */
-    public static final String LEADERSHIP = "lectronz-poller";
     /** Messages per Kafka transaction. */
     static final int BATCH_SIZE = 250;
     /** Above this many messages in a batch, one INFO line per batch instead of one per message. */
@@ -57,7 +57,8 @@ public final class InboundSync extends ServiceSupport {
     private final BridgeSettings settings;
     private final KafkaClients clients;
     private final TopicInitializer topics;
-    private final RemoteApiHealthCheck health = new RemoteApiHealthCheck("lectronz");
+    private final InboundAccount account;
+    private final RemoteApiHealthCheck health;
     private final ReentrantLock running = new ReentrantLock();
     private final Map<Long, InboundKafka.Entry> state = new HashMap<>();
     private final Set<Long> pendingMarks = new LinkedHashSet<>();
@@ -66,6 +67,8 @@ public final class InboundSync extends ServiceSupport {
     private final String transactionalId;
     private final AtomicLong httpCalls = new AtomicLong();
     private volatile boolean stopping;
+    /** When the next scan walks the whole list (System.nanoTime()). */
+    private long nextReconcile;
     private LectronzApi api;
     private ExecutorService fetchers;
     private CamelClusterView leadership;
@@ -78,20 +81,19 @@ public final class InboundSync extends ServiceSupport {
     };
     private InboundKafka kafka;
     private Counter malformed;
-    private Counter published;
+    private BridgeMetrics metrics;
     private Counter kafkaFailures;
 
-    public InboundSync(CamelContext context, BridgeSettings settings, KafkaClients clients, TopicInitializer topics) {
+    public InboundSync(CamelContext context, BridgeSettings settings, InboundAccount account, KafkaClients clients,
+                       TopicInitializer topics) {
         this.context = context;
         this.settings = settings;
+        this.account = account;
         this.clients = clients;
         this.topics = topics;
-        this.transactionalId = "marketplace-bridge-inbound-" + shortHash(settings.lectronz().baseUrl() + "|" + settings.topics().state());
-    }
-
-    /** Shared by every instance syncing the same Lectronz API into the same state topic. */
-    String transactionalId() {
-        return transactionalId;
+        this.transactionalId = account.transactionalId();
+        this.health = new RemoteApiHealthCheck(Accounts.DEFAULT.equals(account.name()) ? "lectronz"
+                : "lectronz-" + account.name());
     }
 
     RemoteApiHealthCheck healthCheck() {
@@ -100,20 +102,20 @@ public final class InboundSync extends ServiceSupport {
 
     @Override
     protected void doStart() throws Exception {
-        api = counting(new CamelLectronzApi(context.createProducerTemplate(), settings.lectronz().apiToken()));
-        fetchers = context.getExecutorServiceManager().newFixedThreadPool(this, "lectronz-detail",
+        nextReconcile = System.nanoTime() + settings.lectronz().reconcileInterval().toNanos();
+        api = counting(new CamelLectronzApi(context.createProducerTemplate(), account.baseUrl(), account.apiToken()));
+        fetchers = context.getExecutorServiceManager().newFixedThreadPool(this, "lectronz-detail-" + account.name(),
                 settings.lectronz().concurrency());
         MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
         registry = registry != null ? registry : Metrics.globalRegistry;
         malformed = Counter.builder("lectronz.inbound.malformed")
                 .description("Lectronz messages that could not be published because the remote JSON is malformed")
-                .register(registry);
-        published = Counter.builder("lectronz.inbound.published")
-                .description("Lectronz messages published to Kafka").register(registry);
+                .tag("account", account.name()).register(registry);
+        metrics = BridgeMetrics.of(context);
         kafkaFailures = Counter.builder("lectronz.inbound.kafka.failures")
                 .description("Inbound syncs that failed on Kafka (unreachable, timed out); each is retried at the next poll")
-                .register(registry);
-        leadership = ClusterServiceHelper.mandatoryLookupService(context).getView(LEADERSHIP);
+                .tag("account", account.name()).register(registry);
+        leadership = ClusterServiceHelper.mandatoryLookupService(context).getView(account.leaseNamespace());
         leadership.addEventListener(onLeadershipChange);
     }
 
@@ -136,53 +138,143 @@ public final class InboundSync extends ServiceSupport {
         }
     }
 
-    /** One poll: stops at the region already published. */
-    public void poll() {
-        sync(false);
-    }
+    /**
+     * What one run of the account's poll route hands from step to step (the exchange body): the new or changed
+     * messages the scan found, and the published {@code updated_at} of every known message at that moment.
+     */
+    public static final class Run {
+        private final boolean full;
+        private final List<LectronzApi.Item> changed;
+        private final Map<Long, String> known;
+        private final long callsBefore;
 
-    /** A full walk of the list, catching updated_at changes of older messages. */
-    public void reconcile() {
-        sync(true);
-    }
-
-    private void sync(boolean full) {
-        if (!isStarted()) {
-            return; // inbound is switched off, or the bridge is stopping
+        Run(boolean full, List<LectronzApi.Item> changed, Map<Long, String> known, long callsBefore) {
+            this.full = full;
+            this.changed = changed;
+            this.known = known;
+            this.callsBefore = callsBefore;
         }
-        running.lock();
-        try {
+
+        /** How many messages the scan found new or changed. */
+        public int changes() {
+            return changed.size();
+        }
+
+        String kind() {
+            return full ? "reconcile" : "poll";
+        }
+    }
+
+    /**
+     * Step 1, scan: once this instance leads the account (and has its state), lists the pages down to the region
+     * already published, or every page once per reconcile interval (updates of older messages). Null: no run now.
+     */
+    public Run scan() {
+        return guarded(() -> {
             if (stopping || !topics.ready().isDone()) {
-                return;
+                return null;
             }
             if (standDown) {
                 standDown = false;
                 closeKafka(); // another instance may have published meanwhile: re-read the state
             }
             if (!leads()) {
-                return;
+                return null;
             }
             if (kafka == null) {
                 open();
             }
-            scanAndWrite(full);
+            boolean full = System.nanoTime() - nextReconcile >= 0;
+            if (full) {
+                nextReconcile = System.nanoTime() + settings.lectronz().reconcileInterval().toNanos();
+            }
+            Map<Long, String> known = new HashMap<>(state.size() * 2);
+            state.forEach((id, e) -> known.put(id, e.updatedAt()));
+            long callsBefore = httpCalls.get();
+            MessageScan.Result scan = MessageScan.scan(api, settings.lectronz().pageSize(), known, full);
             health.up();
-            markPending();
+            Run run = new Run(full, withRecheck(scan.changed()), known, callsBefore);
+            metrics.inboundBacklog(account.name(), run.changes());
+            if (run.changed.isEmpty()) {
+                metrics.inboundSuccess(account.name(), Instant.now());
+                LOG.debug("inbound {}: nothing new ({} list calls)", run.kind(), scan.listCalls());
+            } else {
+                LOG.info("inbound {} {}: {} new or changed messages to publish (list of {}, {} list calls)",
+                        account.name(), run.kind(), run.changes(), scan.totalCount(), scan.listCalls());
+            }
+            return run;
+        });
+    }
+
+    /**
+     * Step 2, fetch and publish: the details of the scan's messages, {@code LECTRONZ_CONCURRENCY} GETs in flight
+     * and running ahead of the writes, published oldest first in Kafka transactions of {@value #BATCH_SIZE} with
+     * their state. Stops between transactions when this instance stops leading.
+     */
+    public Run publish(Run run) {
+        if (run == null || run.changed.isEmpty()) {
+            return run;
+        }
+        return guarded(() -> {
+            if (stopping || standDown || kafka == null) {
+                return null; // the state the scan read may be stale: the next scan starts over
+            }
+            Progress progress = new Progress(LOG, run.changes());
+            new DetailFetcher(api, fetchers, BATCH_SIZE).fetchAndWrite(run.changed, run.known, batch -> {
+                if (stopping || !leads()) {
+                    throw new StoppedException(stopping ? "the bridge is stopping" : "this instance lost the leadership");
+                }
+                kafka.write(batch);
+                committed(batch);
+                progress.advance(batch.size());
+                metrics.inboundBacklog(account.name(), Math.max(0, run.changes() - progress.done()));
+            });
+            metrics.inboundSuccess(account.name(), Instant.now());
+            recheck.clear();
+            LOG.info("inbound {} {} done: {} messages in {} s ({} msg/s), {} HTTP calls", account.name(), run.kind(),
+                    progress.done(), String.format("%.1f", progress.seconds()), Math.round(progress.rate()),
+                    httpCalls.get() - run.callsBefore);
+            return run;
+        });
+    }
+
+    /** Step 3, mark as read ({@code LECTRONZ_MARK_AS_READ}): the customer messages committed on Kafka. */
+    public void markAsRead(Run run) {
+        if (run == null) {
+            return;
+        }
+        guarded(() -> {
+            if (!stopping && kafka != null) {
+                markPending();
+            }
+            return run;
+        });
+    }
+
+    /** Runs a step under the account's lock; a failure is reported once, in words, and ends this run (null). */
+    private <T> T guarded(Callable<T> step) {
+        if (!isStarted()) {
+            return null; // inbound is switched off, or the bridge is stopping
+        }
+        running.lock();
+        try {
+            return step.call();
         } catch (LectronzApi.UnauthorizedException e) {
             health.down(e.getMessage());
-            LOG.error("{}; retrying at the next poll", e.getMessage());
+            LOG.error("account {}: {}; retrying at the next poll", account.name(), e.getMessage());
         } catch (LectronzApi.LectronzException e) {
             if (e instanceof LectronzApi.MalformedResponseException) {
                 malformed.increment();
             }
             health.down(e.getMessage());
-            LOG.warn("{}; the scan stops here and resumes at the next poll (nothing is lost)", e.getMessage());
+            LOG.warn("account {}: {}; the scan stops here and resumes at the next poll (nothing is lost)", account.name(),
+                    e.getMessage());
         } catch (StoppedException e) {
             LOG.info("inbound sync interrupted: {}", e.getMessage());
         } catch (Exception e) {
             if (fenced(e)) {
-                LOG.warn("Another instance took over the Lectronz poller (transactional.id {} fenced this one); "
-                        + "standing down until this instance leads again", transactionalId);
+                LOG.warn("Another instance took over the Lectronz poller of account {} (transactional.id {} fenced "
+                        + "this one); standing down until this instance leads again", account.name(), transactionalId);
             } else if (e instanceof KafkaException || e instanceof IllegalStateException) {
                 kafkaFailures.increment();
                 // a timed-out commit has an unknown outcome: the next poll fences this producer, which settles the
@@ -196,10 +288,11 @@ public final class InboundSync extends ServiceSupport {
         } finally {
             running.unlock();
         }
+        return null;
     }
 
     private void open() {
-        InboundKafka k = new InboundKafka(clients, settings.topics(), transactionalId, settings.lectronz().baseUrl());
+        InboundKafka k = new InboundKafka(clients, settings.topics(), account);
         Map<Long, InboundKafka.Entry> restored = k.open();
         state.clear();
         state.putAll(restored);
@@ -212,36 +305,8 @@ public final class InboundSync extends ServiceSupport {
             });
         }
         kafka = k;
-        LOG.info("inbound state restored from {}: {} known messages (transactional.id {})", settings.topics().state(),
-                state.size(), transactionalId);
-    }
-
-    private void scanAndWrite(boolean full) throws Exception {
-        Map<Long, String> known = new HashMap<>(state.size() * 2);
-        state.forEach((id, e) -> known.put(id, e.updatedAt()));
-        long callsBefore = httpCalls.get();
-        MessageScan.Result scan = MessageScan.scan(api, settings.lectronz().pageSize(), known, full);
-        List<LectronzApi.Item> changed = withRecheck(scan.changed());
-        if (changed.isEmpty()) {
-            LOG.debug("inbound {}: nothing new ({} list calls)", full ? "reconcile" : "poll", scan.listCalls());
-            return;
-        }
-        int total = changed.size();
-        LOG.info("inbound {}: {} new or changed messages to publish (list of {}, {} list calls)",
-                full ? "reconcile" : "poll", total, scan.totalCount(), scan.listCalls());
-        Progress progress = new Progress(LOG, total);
-        new DetailFetcher(api, fetchers, BATCH_SIZE).fetchAndWrite(changed, known, batch -> {
-            if (stopping || !leads()) {
-                throw new StoppedException(stopping ? "the bridge is stopping" : "this instance lost the leadership");
-            }
-            kafka.write(batch);
-            committed(batch);
-            progress.advance(batch.size());
-        });
-        recheck.clear();
-        LOG.info("inbound {} done: {} messages in {} s ({} msg/s), {} HTTP calls", full ? "reconcile" : "poll",
-                progress.done(), String.format("%.1f", progress.seconds()), Math.round(progress.rate()),
-                httpCalls.get() - callsBefore);
+        LOG.info("inbound state of account {} restored from {}: {} known messages (transactional.id {})",
+                account.name(), settings.topics().state(), state.size(), transactionalId);
     }
 
     /** The scan's changes plus the messages marked read since, oldest first. */
@@ -275,9 +340,9 @@ public final class InboundSync extends ServiceSupport {
             }
             state.put(m.id(), InboundKafka.entry(m));
             created += m.created() ? 1 : 0;
-            published.increment();
-            String line = String.format("inbound  order/%s %s #%d %s -> %s", m.orderId(), m.type(), m.id(),
-                    m.created() ? "created" : "updated", settings.topics().forMessageType(m.type()));
+            metrics.inboundPublished(account.name(), m.type(), m.created() ? "created" : "updated");
+            String line = String.format("inbound  %s order/%s %s #%d %s -> %s", account.name(), m.orderId(), m.type(),
+                    m.id(), m.created() ? "created" : "updated", settings.topics().forMessageType(m.type()));
             if (each) {
                 LOG.info(line);
             } else {
@@ -288,8 +353,8 @@ public final class InboundSync extends ServiceSupport {
             }
         }
         if (!each) {
-            LOG.info("inbound  batch of {} committed: {} created, {} updated, up to #{}", batch.size(), created,
-                    batch.size() - created, batch.get(batch.size() - 1).id());
+            LOG.info("inbound  {} batch of {} committed: {} created, {} updated, up to #{}", account.name(),
+                    batch.size(), created, batch.size() - created, batch.get(batch.size() - 1).id());
         }
     }
 
@@ -382,15 +447,6 @@ public final class InboundSync extends ServiceSupport {
         return false;
     }
 
-
-    static String shortHash(String s) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 5);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** Thrown from inside a sync when it must stop between transactions. */
     private static final class StoppedException extends RuntimeException {

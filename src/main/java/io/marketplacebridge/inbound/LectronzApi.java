@@ -39,7 +39,8 @@ public interface LectronzApi {
     /** 401: the token is wrong. Nothing to retry before the operator fixes LECTRONZ_API_TOKEN. */
     class UnauthorizedException extends LectronzException {
         public UnauthorizedException(Throwable cause) {
-            super("Lectronz rejected the API token (401 Unauthorized): check the LECTRONZ_API_TOKEN setting", 401, cause);
+            super("Lectronz rejected the API token (401 Unauthorized): check the LECTRONZ_API_TOKEN setting "
+                    + "(or the account's api-token in BRIDGE_ACCOUNTS_FILE)", 401, cause);
         }
     }
 

@@ -28,6 +28,8 @@ public final class TopicInitializer {
 
     /** Largest dead-letter record the DLQ topic accepts (the producers allow 16 MiB requests). */
     public static final int DLQ_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    /** Partitions of a new state topic; an existing one keeps its count (one partition: everything shares it). */
+    public static final int STATE_PARTITIONS = 16;
 
     private final KafkaClients clients;
     private final BridgeSettings settings;
@@ -73,8 +75,10 @@ public final class TopicInitializer {
         // a dead letter is the original command plus error headers: room for whatever the command topic took
         wanted.add(new NewTopic(t.dlq(), partitions, replication).configs(Map.of(
                 TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(DLQ_MAX_MESSAGE_BYTES))));
-        // the bridge's own state: one partition (restored in order), compacted, kept forever
-        wanted.add(new NewTopic(t.state(), Optional.of(1), replication).configs(Map.of(
+        // the bridge's own state, compacted, kept forever: partition 0 the outbound delivered ids, the others the
+        // inbound state of the Lectronz stores (InboundAccount#statePartition), so neither restore reads the other;
+        // its partitions are also the inbound leases (KafkaLeaseClusterService). The count must never change.
+        wanted.add(new NewTopic(t.state(), Optional.of(STATE_PARTITIONS), replication).configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                 TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "60000")));
         try (Admin admin = clients.admin("marketplace-bridge-admin")) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -24,25 +25,43 @@ public final class BridgeMetrics {
     /** Registry name of this bean. */
     public static final String BEAN = "bridgeMetrics";
 
-    private final MeterRegistry registry;
+    private final Supplier<MeterRegistry> registrySource;
+    private volatile MeterRegistry registry;
     private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
 
     public BridgeMetrics(MeterRegistry registry) {
-        this.registry = registry;
+        this.registrySource = () -> registry;
     }
 
-    /** The Prometheus registry Camel's micrometer support bound, or the global one where metrics are off. */
+    private BridgeMetrics(Supplier<MeterRegistry> registrySource) {
+        this.registrySource = registrySource;
+    }
+
+    /**
+     * The bean bound for this context, or a new one to bind. Its registry is looked up at first use: Camel's
+     * micrometer support binds the Prometheus registry behind {@code /observe/metrics} after our configuration
+     * ran (the global registry where metrics are off).
+     */
     public static BridgeMetrics of(CamelContext context) {
         BridgeMetrics bound = context.getRegistry().lookupByNameAndType(BEAN, BridgeMetrics.class);
         if (bound != null) {
             return bound;
         }
-        MeterRegistry registry = context.getRegistry().findSingleByType(MeterRegistry.class);
-        return new BridgeMetrics(registry != null ? registry : Metrics.globalRegistry);
+        BridgeMetrics metrics = new BridgeMetrics(() -> context.getRegistry().findSingleByType(MeterRegistry.class));
+        context.getRegistry().bind(BEAN, metrics);
+        return metrics;
     }
 
     public MeterRegistry registry() {
-        return registry;
+        MeterRegistry r = registry;
+        if (r == null) {
+            r = registrySource.get();
+            if (r == null) {
+                return Metrics.globalRegistry; // not bound (yet): metrics are off, or start-up is not done
+            }
+            registry = r;
+        }
+        return r;
     }
 
     /** One result published for a command; {@code code} is null for DELIVERED and DUPLICATE. */
@@ -50,7 +69,7 @@ public final class BridgeMetrics {
         Counter.builder("bridge.outbound.results")
                 .description("Outbound command results by outcome")
                 .tags("account", tag(account), "channel", tag(channel), "status", tag(status), "code", tag(code))
-                .register(registry).increment();
+                .register(registry()).increment();
     }
 
     /** Time from the command record's timestamp to its result. */
@@ -61,7 +80,7 @@ public final class BridgeMetrics {
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(5))
                 .maximumExpectedValue(Duration.ofMinutes(20))
-                .register(registry).record(commandToResult.isNegative() ? Duration.ZERO : commandToResult);
+                .register(registry()).record(commandToResult.isNegative() ? Duration.ZERO : commandToResult);
     }
 
     /** One more attempt of a remote call after a retryable failure. */
@@ -69,7 +88,7 @@ public final class BridgeMetrics {
         Counter.builder("bridge.outbound.retries")
                 .description("Remote call attempts repeated after 5xx/408/429/timeouts/connection errors")
                 .tags("account", tag(account), "channel", tag(channel))
-                .register(registry).increment();
+                .register(registry()).increment();
     }
 
     /** Time a command waited at the Alephee rate gate before its call. */
@@ -77,7 +96,7 @@ public final class BridgeMetrics {
         Timer.builder("bridge.outbound.rate.gate.wait")
                 .description("Time commands waited for the Alephee rate limit, seconds")
                 .tags("account", tag(account))
-                .register(registry).record(waited);
+                .register(registry()).record(waited);
     }
 
     /** Records of the outbound topic not yet committed by the outbound consumer group. */
@@ -89,7 +108,7 @@ public final class BridgeMetrics {
         Counter.builder("lectronz.inbound.published")
                 .description("Lectronz messages published to Kafka")
                 .tags("account", tag(account), "type", tag(type), "event", tag(event))
-                .register(registry).increment();
+                .register(registry()).increment();
     }
 
     /** Messages seen on the list but not yet on Kafka, as of the last poll. */
@@ -109,7 +128,7 @@ public final class BridgeMetrics {
             AtomicLong value = new AtomicLong();
             Gauge.Builder<AtomicLong> b = Gauge.builder(name, value, AtomicLong::doubleValue).description(description);
             tags.forEach(b::tag);
-            b.register(registry);
+            b.register(registry());
             return value;
         });
     }

@@ -1,5 +1,8 @@
 package io.marketplacebridge.outbound;
 
+import io.marketplacebridge.config.Accounts;
+import io.marketplacebridge.http.RemoteCall;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -22,15 +25,15 @@ public final class AlepheeDelivery {
     private final AttachmentResolver attachments;
     private final AlepheeRateGate gate;
     private final BodyFormat bodyFormat;
-    private final String apiKey;
+    private final Accounts accounts;
     private final Clock clock;
     private final RemoteApiHealthCheck health = new RemoteApiHealthCheck("alephee");
 
-    public AlepheeDelivery(AttachmentResolver attachments, AlepheeRateGate gate, BodyFormat bodyFormat, String apiKey, Clock clock) {
+    public AlepheeDelivery(AttachmentResolver attachments, AlepheeRateGate gate, BodyFormat bodyFormat, Accounts accounts, Clock clock) {
         this.attachments = attachments;
         this.gate = gate;
         this.bodyFormat = bodyFormat;
-        this.apiKey = apiKey;
+        this.accounts = accounts;
         this.clock = clock;
     }
 
@@ -55,12 +58,16 @@ public final class AlepheeDelivery {
         }
         exchange.getMessage().setBody(AlepheeBody.of(bodyFormat, command, document));
         exchange.setProperty(CommandExchange.PATH, "/orders/" + encode(command.orderIdText()) + "/messages");
+        // the key of the command's account (the validator made sure it has an Alephee part); accountId defaults to its own
+        String apiKey = accounts.get(command.account()).alephee().apiKey();
         exchange.setProperty(CommandExchange.QUERY, "API_KEY=" + encode(apiKey) + "&accountId=" + encode(command.accountId()));
+        exchange.setProperty(AlepheeRateGate.KEY, AlepheeRateGate.keyOf(apiKey));
+        exchange.setProperty(RemoteCall.ACCOUNT, command.account());
     }
 
     /** The call succeeded: DELIVERED, with Alephee's answer. */
     public void delivered(Exchange exchange) {
-        gate.observe(exchange.getMessage().getHeaders());
+        gate.observe(exchange, exchange.getMessage().getHeaders());
         health.up();
         CommandDraft draft = exchange.getProperty(CommandExchange.DRAFT, CommandDraft.class);
         exchange.setProperty(CommandExchange.RESULT, draft.result(Status.DELIVERED, null, null,
@@ -69,7 +76,7 @@ public final class AlepheeDelivery {
     }
 
     CommandResult refused(Exchange exchange, CommandDraft draft, HttpOperationFailedException e) {
-        gate.observe(e.getResponseHeaders());
+        gate.observe(exchange, e.getResponseHeaders());
         int status = e.getStatusCode();
         CommandResult result = RemoteAnswers.refusal(draft, NAME, e, RemoteAnswers.attempts(exchange), clock.instant());
         if (status == 401 || status == 403) {

@@ -1,5 +1,10 @@
 package io.marketplacebridge.outbound;
 
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.marketplacebridge.config.Accounts;
+import io.marketplacebridge.observe.BridgeMetrics;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,19 +15,29 @@ import io.marketplacebridge.kafka.KafkaTx;
 import org.apache.camel.Exchange;
 
 /**
- * Alephee's rate limit, shared by all outbound threads: when a response says
- * {@code x-ratelimit-remaining: 0}, no further Alephee request starts before {@code x-ratelimit-reset}
- * seconds have passed, so 429s stay rare.
+ * Alephee's rate limit, per API key and shared by all outbound threads: when a response says
+ * {@code x-ratelimit-remaining: 0}, no further request with that key starts before {@code x-ratelimit-reset}
+ * seconds have passed, so 429s stay rare. Keys are known here by a short hash only.
  */
 public final class AlepheeRateGate {
 
     private static final Duration MAX_WAIT = Duration.ofMinutes(2);
 
-    private final Clock clock;
-    private volatile Instant openAt = Instant.EPOCH;
+    /** Exchange property: {@link #keyOf} the API key of the call, set with the request. */
+    public static final String KEY = "alepheeRateKey";
 
-    public AlepheeRateGate(Clock clock) {
+    private final Clock clock;
+    private final BridgeMetrics metrics;
+    private final Map<String, Instant> openAt = new ConcurrentHashMap<>();
+
+    public AlepheeRateGate(Clock clock, BridgeMetrics metrics) {
         this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** How the gate names an API key: a short hash, never the key. */
+    public static String keyOf(String apiKey) {
+        return Accounts.shortHash(apiKey == null ? "" : apiKey);
     }
 
     /**
@@ -30,20 +45,31 @@ public final class AlepheeRateGate {
      * the command ({@code bridge.released}), so a stopping instance does not wait out a rate-limit window.
      */
     public void awaitTurn(Exchange exchange) throws InterruptedException {
+        String key = exchange.getProperty(KEY, "", String.class);
+        Instant start = clock.instant();
         while (true) {
             if (exchange.getProperty(KafkaTx.RELEASED, false, Boolean.class)) {
                 throw new CallReleasedException("Released while waiting for the Alephee rate limit");
             }
-            long waitMs = Duration.between(clock.instant(), openAt).toMillis();
+            long waitMs = Duration.between(clock.instant(), openAt(key)).toMillis();
             if (waitMs <= 0) {
+                Duration waited = Duration.between(start, clock.instant());
+                if (metrics != null && !waited.isZero()) {
+                    metrics.rateGateWait(CommandExchange.account(exchange), waited);
+                }
                 return;
             }
             Thread.sleep(Math.min(waitMs, 250));
         }
     }
 
+    /** Reads the rate-limit headers of a response to the exchange's call (any status). */
+    public void observe(Exchange exchange, Map<String, ?> headers) {
+        observe(exchange.getProperty(KEY, "", String.class), headers);
+    }
+
     /** Reads the rate-limit headers of a response (any status); closes the gate when none remain. */
-    public void observe(Map<String, ?> headers) {
+    public void observe(String key, Map<String, ?> headers) {
         if (headers == null) {
             return;
         }
@@ -60,18 +86,14 @@ public final class AlepheeRateGate {
             Duration wait = Duration.ofMillis((long) Math.ceil(Math.max(0, seconds) * 1000));
             wait = wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
             Instant until = clock.instant().plus(wait);
-            synchronized (this) {
-                if (until.isAfter(openAt)) {
-                    openAt = until;
-                }
-            }
+            openAt.merge(key, until, (was, now) -> now.isAfter(was) ? now : was);
         } catch (NumberFormatException ignored) {
             // a header we cannot read is no reason to stop sending
         }
     }
 
-    public Instant openAt() {
-        return openAt;
+    public Instant openAt(String key) {
+        return openAt.getOrDefault(key, Instant.EPOCH);
     }
 
     private static String header(Map<String, ?> headers, String name) {

@@ -2,6 +2,7 @@ package io.marketplacebridge.outbound;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 
 import io.marketplacebridge.kafka.KafkaTx;
+import io.marketplacebridge.observe.BridgeMetrics;
 import io.marketplacebridge.kafka.TopicInitializer;
 import io.marketplacebridge.outbound.CommandResult.Status;
 import org.apache.camel.Exchange;
@@ -40,12 +42,14 @@ public final class CommandCompletion {
     private final String resultTopic;
     private final String dlqTopic;
     private final Clock clock;
+    private final BridgeMetrics metrics;
 
-    public CommandCompletion(DeliveredIds deliveredIds, String resultTopic, String dlqTopic, Clock clock) {
+    public CommandCompletion(DeliveredIds deliveredIds, String resultTopic, String dlqTopic, Clock clock, BridgeMetrics metrics) {
         this.deliveredIds = deliveredIds;
         this.resultTopic = resultTopic;
         this.dlqTopic = dlqTopic;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     public void complete(Exchange exchange) {
@@ -63,6 +67,11 @@ public final class CommandCompletion {
             deliveredIds.add(result.commandId());
         }
         log(result);
+        String account = CommandExchange.account(exchange);
+        metrics.outboundResult(account, result.channel(), result.status().name(), result.code() == null ? null : result.code().name());
+        if (command.timestamp() > 0) {
+            metrics.outboundDelivery(account, result.channel(), Duration.between(Instant.ofEpochMilli(command.timestamp()), clock.instant()));
+        }
     }
 
     List<ProducerRecord<String, byte[]>> writes(ConsumerRecord<String, byte[]> command, CommandResult result) {

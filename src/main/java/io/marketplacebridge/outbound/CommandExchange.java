@@ -13,7 +13,7 @@ public final class CommandExchange {
     /** The {@link CommandResult}, once known. */
     public static final String RESULT = "outboundResult";
     /** {@code lectronz} or {@code alephee}, and {@code send} or {@code mark_as_read}: what the route's choice reads. */
-    public static final String CHANNEL = "outboundChannel";
+    public static final String CHANNEL = io.marketplacebridge.http.RemoteCall.CHANNEL;
     public static final String ACTION = "outboundAction";
     /** Read by the remote-call routes. */
     public static final String PATH = "outboundPath";
@@ -21,5 +21,11 @@ public final class CommandExchange {
     public static final String LECTRONZ_TOKEN = "lectronzToken";
 
     private CommandExchange() {
+    }
+
+    /** The command's account, for metric labels: {@code default} until the command is read. */
+    public static String account(org.apache.camel.Exchange exchange) {
+        OutboundCommand command = exchange.getProperty(COMMAND, OutboundCommand.class);
+        return command == null || command.account() == null ? io.marketplacebridge.config.Accounts.DEFAULT : command.account();
     }
 }

@@ -1,6 +1,7 @@
 package io.marketplacebridge.outbound;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.marketplacebridge.config.Accounts;
 import io.marketplacebridge.outbound.OutboundCommand.Action;
 import io.marketplacebridge.outbound.OutboundCommand.AttachmentSpec;
 import io.marketplacebridge.outbound.OutboundCommand.Channel;
@@ -41,11 +43,17 @@ public final class CommandValidator {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final int maxCommandBytes;
-    private final String defaultAccountId;
+    private final Accounts accounts;
 
-    public CommandValidator(int maxCommandBytes, String defaultAccountId) {
+    public CommandValidator(int maxCommandBytes, Accounts accounts) {
         this.maxCommandBytes = maxCommandBytes;
-        this.defaultAccountId = defaultAccountId;
+        this.accounts = accounts;
+    }
+
+    /** With the one account {@code default}: an Alephee key (any) with this default account id. */
+    public CommandValidator(int maxCommandBytes, String defaultAccountId) {
+        this(maxCommandBytes, new Accounts(List.of(new Accounts.Account(Accounts.DEFAULT,
+                new Accounts.Lectronz(null, null, null), new Accounts.Alephee(null, defaultAccountId))), false));
     }
 
     /** What the command says about itself, as far as it could be read; copied into its result. */
@@ -117,6 +125,7 @@ public final class CommandValidator {
         if (action == Action.MARK_AS_READ && channel != Channel.LECTRONZ) {
             throw new CommandRejected(UNKNOWN_ACTION, "Action mark_as_read exists only for channel lectronz");
         }
+        Accounts.Account account = account(root, channel);
         JsonNode orderId = optionalId(root, "orderId");
         String messageId = optionalId(root, "messageId") == null ? null : root.get("messageId").asText();
         String content = optionalText(root, "content");
@@ -138,7 +147,7 @@ public final class CommandValidator {
             if (hasAttachment) {
                 throw new CommandRejected(ATTACHMENT_NOT_SUPPORTED, "Lectronz does not accept attachments");
             }
-            return new OutboundCommand(id, channel, action, orderId, messageId, null, 0, null, null);
+            return new OutboundCommand(id, channel, action, orderId, messageId, null, 0, null, null, account.name());
         }
         if (orderId == null) {
             throw new CommandRejected(MISSING_FIELD, "Field 'orderId' is required for send");
@@ -150,7 +159,7 @@ public final class CommandValidator {
             if (content == null || content.isBlank()) {
                 throw new CommandRejected(CONTENT_REQUIRED, "Field 'content' is required for a Lectronz message");
             }
-            return new OutboundCommand(id, channel, action, orderId, null, content, 0, null, null);
+            return new OutboundCommand(id, channel, action, orderId, null, content, 0, null, null, account.name());
         }
         int reason = reason(reasonNode);
         boolean template = reason == 1 || reason == 2;
@@ -169,9 +178,28 @@ public final class CommandValidator {
                         + " characters; Alephee accepts at most " + ALEPHEE_MAX_CONTENT);
             }
         }
-        String accountId = accountNode == null ? defaultAccountId : accountNode.asText();
+        String accountId = accountNode == null ? account.alephee().accountId() : accountNode.asText();
         AttachmentSpec attachment = hasAttachment ? attachment(attachmentNode) : null;
-        return new OutboundCommand(id, channel, action, orderId, null, hasContent ? content : null, reason, accountId, attachment);
+        return new OutboundCommand(id, channel, action, orderId, null, hasContent ? content : null, reason, accountId,
+                attachment, account.name());
+    }
+
+    /** The command's {@code account} (default {@code default}), which must exist and have the channel's credentials. */
+    private Accounts.Account account(JsonNode root, Channel channel) throws CommandRejected {
+        JsonNode node = root.get("account");
+        if (node != null && !node.isNull() && !node.isTextual()) {
+            throw new CommandRejected(MALFORMED_COMMAND, "Field 'account' must be an account name (text)");
+        }
+        String name = node == null || node.isNull() ? Accounts.DEFAULT : node.asText();
+        Accounts.Account account = accounts.find(name).orElseThrow(() -> new CommandRejected(UNKNOWN_ACCOUNT,
+                "Unknown account '" + shorten(name) + "'; this bridge serves " + String.join(", ",
+                        accounts.all().stream().map(Accounts.Account::name).toList())));
+        boolean served = channel == Channel.LECTRONZ ? account.hasLectronz() : account.hasAlephee();
+        if (!served) {
+            throw new CommandRejected(UNKNOWN_ACCOUNT, "Account '" + name + "' has no "
+                    + (channel == Channel.LECTRONZ ? "lectronz" : "alephee") + " credentials");
+        }
+        return account;
     }
 
     static int reason(JsonNode node) throws CommandRejected {

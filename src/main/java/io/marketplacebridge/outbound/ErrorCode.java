@@ -16,6 +16,7 @@ public enum ErrorCode {
     ATTACHMENT_TOO_LARGE,
     ATTACHMENT_FORBIDDEN,
     ATTACHMENT_UNAVAILABLE,
+    UNKNOWN_ACCOUNT,
     REMOTE_REJECTED,
     REMOTE_UNAVAILABLE,
     /** FAILED: the bridge itself could not handle this command (SPEC 6); the stream goes on. */

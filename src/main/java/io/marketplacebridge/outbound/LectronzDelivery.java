@@ -1,5 +1,8 @@
 package io.marketplacebridge.outbound;
 
+import io.marketplacebridge.config.Accounts;
+import io.marketplacebridge.http.RemoteCall;
+
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -16,11 +19,11 @@ public final class LectronzDelivery {
 
     static final String NAME = "Lectronz";
 
-    private final String apiToken;
+    private final Accounts accounts;
     private final Clock clock;
 
-    public LectronzDelivery(String apiToken, Clock clock) {
-        this.apiToken = apiToken;
+    public LectronzDelivery(Accounts accounts, Clock clock) {
+        this.accounts = accounts;
         this.clock = clock;
     }
 
@@ -35,7 +38,7 @@ public final class LectronzDelivery {
         subject.put("type", "order");
         exchange.getMessage().setBody(new StringEntity(message.toString(), ContentType.APPLICATION_JSON));
         exchange.setProperty(CommandExchange.PATH, "/messages");
-        exchange.setProperty(CommandExchange.LECTRONZ_TOKEN, apiToken);
+        useAccount(exchange, command);
     }
 
     /** {@code POST /messages/{id}/mark_as_read}, no body; the remote route shared with inbound reads {@code messageId}. */
@@ -45,7 +48,15 @@ public final class LectronzDelivery {
         exchange.setProperty("messageId", command.messageId());
         exchange.setProperty(CommandExchange.PATH, "/messages/" + URLEncoder.encode(command.messageId(), StandardCharsets.UTF_8)
                 .replace("+", "%20") + "/mark_as_read");
-        exchange.setProperty(CommandExchange.LECTRONZ_TOKEN, apiToken);
+        useAccount(exchange, command);
+    }
+
+    /** The token and base URL of the command's account (the validator made sure it has a Lectronz part). */
+    private void useAccount(Exchange exchange, OutboundCommand command) {
+        Accounts.Lectronz store = accounts.get(command.account()).lectronz();
+        exchange.setProperty(RemoteCall.LECTRONZ_TOKEN, store.apiToken());
+        exchange.setProperty(RemoteCall.LECTRONZ_BASE_URL, store.baseUrl());
+        exchange.setProperty(RemoteCall.ACCOUNT, command.account());
     }
 
     /** The call succeeded: DELIVERED, with what Lectronz created. */

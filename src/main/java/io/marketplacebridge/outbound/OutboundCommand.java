@@ -9,9 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param orderId   the order id as the command gave it (number or text), null for mark_as_read
  * @param messageId the Lectronz message id for mark_as_read, else null
  * @param reason    Alephee {@code messageOptions} 1..5, 0 for Lectronz
+ * @param account   the account whose credentials deliver it (BRIDGE_ACCOUNTS_FILE), {@code default} when not given
  */
 public record OutboundCommand(String id, Channel channel, Action action, JsonNode orderId, String messageId,
-                              String content, int reason, String accountId, AttachmentSpec attachment) {
+                              String content, int reason, String accountId, AttachmentSpec attachment,
+                              String account) {
 
     public enum Channel { LECTRONZ, ALEPHEE }
 

@@ -29,24 +29,33 @@ final class AlepheeApi {
         "OTHER", "DELIVERY_PROMISE"};
 
     private final RateLimiter limiter;
-    private final Set<String> accounts = ConcurrentHashMap.newKeySet();
+    /** The accepted API keys, each with the account ids it may use. */
+    private final Map<String, Set<String>> keys = new ConcurrentHashMap<>();
     private final Map<Long, Conversation> conversations = new ConcurrentHashMap<>();
     private final List<AlepheeMessage> received = new ArrayList<>();
     private final AtomicLong nextId = new AtomicLong(1);
-    private volatile String apiKey;
+    private volatile String defaultKey;
 
     AlepheeApi(String apiKey, String accountId, int requestsPerMinute) {
-        this.apiKey = apiKey;
-        this.accounts.add(accountId);
+        this.defaultKey = apiKey;
+        addKey(apiKey, accountId);
         this.limiter = new RateLimiter(requestsPerMinute);
     }
 
+    /** The first key is accepted under this value from now on (to test 401), with its accounts. */
     void apiKey(String acceptedKey) {
-        this.apiKey = acceptedKey;
+        Set<String> accounts = keys.remove(defaultKey);
+        defaultKey = acceptedKey;
+        keys.put(acceptedKey, accounts);
     }
 
     void acceptAccount(String accountId) {
-        accounts.add(accountId);
+        keys.get(defaultKey).add(accountId);
+    }
+
+    /** One more API key (its own rate limit window), with one account id. */
+    void addKey(String apiKey, String accountId) {
+        keys.computeIfAbsent(apiKey, k -> ConcurrentHashMap.newKeySet()).add(accountId);
     }
 
     synchronized List<AlepheeMessage> received() {
@@ -121,7 +130,8 @@ final class AlepheeApi {
 
     private String send(HttpExchange ex, String sub, Map<String, String> q, String key) throws Rejected, IOException {
         String accountId = q.get("accountId");
-        if (key.isEmpty() || !key.equals(apiKey)) {
+        Set<String> accounts = keys.get(key);
+        if (key.isEmpty() || accounts == null) {
             throw new Rejected(401, key.isEmpty() ? "API_KEY query parameter is required" : "Invalid API_KEY");
         }
         if (accountId == null || accountId.isEmpty()) {
@@ -162,20 +172,20 @@ final class AlepheeApi {
         if (conversation != null) {
             synchronized (conversation) {
                 conversation.check(orderId, option, document != null);
-                accepted = record(orderId, accountId, message, option, request, document);
+                accepted = record(orderId, accountId, message, option, request, document, key);
                 conversation.sent(option, document != null);
             }
         } else {
-            accepted = record(orderId, accountId, message, option, request, document);
+            accepted = record(orderId, accountId, message, option, request, document, key);
         }
         return "Message " + accepted.id() + " sent to order " + orderId;
     }
 
     private synchronized AlepheeMessage record(long orderId, String accountId, String message, int option,
-                                               Request request, byte[] document) {
+                                               Request request, byte[] document, String apiKey) {
         AlepheeMessage m = new AlepheeMessage(nextId.getAndIncrement(), orderId, accountId, message, option,
                 document == null ? null : request.documentName(), document == null ? null : request.documentExtension(),
-                document, request.format(), Instant.now());
+                document, request.format(), Instant.now(), apiKey);
         received.add(m);
         return m;
     }

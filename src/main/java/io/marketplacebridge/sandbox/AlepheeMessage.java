@@ -18,10 +18,11 @@ import java.util.HexFormat;
  * @param attachment        the decoded document bytes, null without a document
  * @param bodyFormat        {@code json} or {@code multipart}
  * @param receivedAt        when it was accepted
+ * @param apiKey            the {@code API_KEY} it was sent with (the sandbox's keys are no secrets)
  */
 public record AlepheeMessage(long id, long orderId, String accountId, String message, int messageOption,
                              String documentName, String documentExtension, byte[] attachment, String bodyFormat,
-                             Instant receivedAt) {
+                             Instant receivedAt, String apiKey) {
 
     public boolean hasAttachment() {
         return attachment != null;

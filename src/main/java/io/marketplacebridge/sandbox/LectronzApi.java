@@ -12,7 +12,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 
-/** The Lectronz Messages API v1 under {@code /lectronz/api/v1} (SPEC section 2). Every error body has "errors". */
+/**
+ * The Lectronz Messages API v1 under {@code /lectronz/api/v1} (SPEC section 2). Every error body has "errors".
+ * Each accepted bearer token is one store: the token picks the store a request reads and changes.
+ */
 final class LectronzApi {
 
     static final String BASE = "/lectronz/api/v1";
@@ -20,16 +23,27 @@ final class LectronzApi {
     static final int MAX_LIMIT = 100;
     static final int MAX_CONTENT_LENGTH = 5000;
 
-    private final LectronzStore store;
-    private volatile String token;
+    private final Map<String, LectronzStore> stores = new java.util.concurrent.ConcurrentHashMap<>();
 
     LectronzApi(LectronzStore store, String token) {
-        this.store = store;
-        this.token = token;
+        stores.put(token, store);
     }
 
-    void token(String acceptedToken) {
-        this.token = acceptedToken;
+    /** From now on the store answers to this token only (to test 401). */
+    void token(LectronzStore store, String acceptedToken) {
+        stores.values().removeIf(s -> s == store);
+        stores.put(acceptedToken, store);
+    }
+
+    /** One more store, reached with its own token. */
+    void addStore(String token, LectronzStore store) {
+        if (stores.putIfAbsent(token, store) != null) {
+            throw new IllegalArgumentException("the sandbox has a store for that token already");
+        }
+    }
+
+    java.util.Collection<LectronzStore> stores() {
+        return stores.values();
     }
 
     /** The counted endpoint a request is for, or null (unknown path). {@code sub} is the path after the base. */
@@ -58,7 +72,8 @@ final class LectronzApi {
             return;
         }
         String auth = ex.getRequestHeaders().getFirst("Authorization");
-        if (auth == null || !auth.equals("Bearer " + token)) {
+        LectronzStore store = auth == null || !auth.startsWith("Bearer ") ? null : stores.get(auth.substring(7));
+        if (store == null) {
             error(ex, 401, "authorization", auth == null ? "missing bearer token" : "invalid bearer token");
             return;
         }
@@ -72,25 +87,25 @@ final class LectronzApi {
         switch (endpoint) {
             case LECTRONZ_LIST -> {
                 if (requireMethod(ex, "GET")) {
-                    list(ex);
+                    list(ex, store);
                 }
             }
-            case LECTRONZ_CREATE -> create(ex);
+            case LECTRONZ_CREATE -> create(ex, store);
             case LECTRONZ_DETAIL -> {
                 if (requireMethod(ex, "GET")) {
-                    detail(ex, parts[1]);
+                    detail(ex, store, parts[1]);
                 }
             }
             case LECTRONZ_MARK_AS_READ -> {
                 if (requireMethod(ex, "POST")) {
-                    markAsRead(ex, parts[1]);
+                    markAsRead(ex, store, parts[1]);
                 }
             }
             default -> error(ex, 404, "path", "no such endpoint: " + sub);
         }
     }
 
-    private void list(HttpExchange ex) throws IOException {
+    private void list(HttpExchange ex, LectronzStore store) throws IOException {
         Map<String, String> q = Http.query(ex);
         Map<String, List<String>> errors = new LinkedHashMap<>();
         int limit = number(q.get("limit"), DEFAULT_LIMIT, 1, "limit", errors);
@@ -127,7 +142,7 @@ final class LectronzApi {
         return (int) Math.min(value, Integer.MAX_VALUE);
     }
 
-    private void detail(HttpExchange ex, String rawId) throws IOException {
+    private void detail(HttpExchange ex, LectronzStore store, String rawId) throws IOException {
         Optional<LectronzMessage> m = parseId(rawId).flatMap(store::find);
         if (m.isEmpty()) {
             error(ex, 404, "id", "message " + rawId + " not found");
@@ -136,7 +151,7 @@ final class LectronzApi {
         Http.json(ex, 200, m.get().toDetail());
     }
 
-    private void markAsRead(HttpExchange ex, String rawId) throws IOException {
+    private void markAsRead(HttpExchange ex, LectronzStore store, String rawId) throws IOException {
         Optional<LectronzMessage> m = parseId(rawId).flatMap(store::find);
         if (m.isEmpty()) {
             error(ex, 404, "id", "message " + rawId + " not found");
@@ -150,7 +165,7 @@ final class LectronzApi {
         Http.json(ex, 200, store.markRead(m.get().id()).orElseThrow().toDetail());
     }
 
-    private void create(HttpExchange ex) throws IOException {
+    private void create(HttpExchange ex, LectronzStore store) throws IOException {
         String contentType = ex.getRequestHeaders().getFirst("Content-Type");
         if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
             error(ex, 415, "content_type", "must be application/json, got " + contentType);

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  *       order they were queued, each to its next n matching requests); random ones for
  *       benchmarks: {@link #setRandomFaults}, {@link #setLatency};</li>
  *   <li>credentials at runtime: {@link #setLectronzToken}, {@link #setAlepheeApiKey}, {@link #acceptAlepheeAccount};</li>
+ *   <li>several stores and keys: {@link #addLectronzStore(String)} (one more store behind its own token, same
+ *       base URL; the methods above act on the first store), {@link #addAlepheeKey};</li>
  *   <li>Alephee conversation rules per order: {@link #enableConversationRules(long)}, {@link #buyerReplied(long)}.</li>
  * </ul>
  *
@@ -72,6 +74,9 @@ public final class Sandbox implements AutoCloseable {
     private final ExecutorService workers;
     private final ScheduledExecutorService demo;
     private final LectronzStore lectronzStore;
+    private final Store defaultStore;
+    private final long firstMessageId;
+    private final int seedMessages;
     private final LectronzApi lectronz;
     private final AlepheeApi alephee;
     private final Faults faults;
@@ -82,7 +87,10 @@ public final class Sandbox implements AutoCloseable {
             calls.put(e, new LongAdder());
         }
         faults = new Faults(options);
-        lectronzStore = new LectronzStore(options.firstMessageId());
+        firstMessageId = options.firstMessageId();
+        seedMessages = options.seedMessages();
+        lectronzStore = new LectronzStore(firstMessageId);
+        defaultStore = new Store(lectronzStore);
         lectronz = new LectronzApi(lectronzStore, options.lectronzToken());
         alephee = new AlepheeApi(options.alepheeApiKey(), options.alepheeAccountId(), options.alepheeRateLimit());
         lectronzStore.seed(options.seedMessages());
@@ -96,7 +104,8 @@ public final class Sandbox implements AutoCloseable {
         } else {
             demo = Executors.newSingleThreadScheduledExecutor(daemonThreads("sandbox-demo-"));
             long every = options.demoInterval().toMillis();
-            demo.scheduleAtFixedRate(lectronzStore::addDemoQuestion, every, every, TimeUnit.MILLISECONDS);
+            demo.scheduleAtFixedRate(() -> lectronz.stores().forEach(LectronzStore::addDemoQuestion), every, every,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -145,35 +154,32 @@ public final class Sandbox implements AutoCloseable {
      * attachment), seller answers, follow-ups and refund messages. Returns them oldest first.
      */
     public List<LectronzMessage> seedMessages(int n) {
-        return lectronzStore.seed(n);
+        return defaultStore.seedMessages(n);
     }
 
     /** A new unread {@code customer_order_message} on the order, created now (newest in the list). */
     public LectronzMessage addCustomerMessage(long orderId, String content) {
-        return addMessage(LectronzMessage.CUSTOMER, orderId, content, null);
+        return defaultStore.addCustomerMessage(orderId, content);
     }
 
     /** A new message of any type (see {@link LectronzMessage} constants), attachment optional, created now. */
     public LectronzMessage addMessage(String type, long orderId, String content, LectronzMessage.Attachment attachment) {
-        if (!List.of(LectronzMessage.CUSTOMER, LectronzMessage.SELLER, LectronzMessage.REFUND).contains(type)) {
-            throw new IllegalArgumentException("unknown message type " + type);
-        }
-        return lectronzStore.add(type, orderId, content, attachment);
+        return defaultStore.addMessage(type, orderId, content, attachment);
     }
 
     /** Bumps the message's {@code updated_at} (strictly later), as an edit on the marketplace would. */
     public LectronzMessage touchMessage(long id) {
-        return lectronzStore.touch(id).orElseThrow(() -> new IllegalArgumentException("no message " + id));
+        return defaultStore.touchMessage(id);
     }
 
     /** Marks the message read as mark_as_read would (sets read_at, bumps updated_at); no change when already read. */
     public LectronzMessage markMessageRead(long id) {
-        return lectronzStore.markRead(id).orElseThrow(() -> new IllegalArgumentException("no message " + id));
+        return defaultStore.markMessageRead(id);
     }
 
     /** Every Lectronz message, oldest first, as it is now. */
     public List<LectronzMessage> messages() {
-        return lectronzStore.all();
+        return defaultStore.messages();
     }
 
     public Optional<LectronzMessage> message(long id) {
@@ -187,7 +193,64 @@ public final class Sandbox implements AutoCloseable {
 
     /** The messages created through {@code POST /messages}, in the order they were created, as they are now. */
     public List<LectronzMessage> createdMessages() {
-        return lectronzStore.createdViaApi();
+        return defaultStore.createdMessages();
+    }
+
+    /**
+     * Adds a store reached with its own bearer token (same base URL), seeded like the first one; its message ids
+     * start a million above the previous store's, so the demo's log lines tell the stores apart.
+     */
+    public synchronized Store addLectronzStore(String token) {
+        LectronzStore store = new LectronzStore(firstMessageId + 1_000_000L * lectronz.stores().size());
+        lectronz.addStore(token, store);
+        store.seed(seedMessages);
+        return new Store(store);
+    }
+
+    /** The store of the first token ({@code SandboxOptions.lectronzToken}); the methods above act on it. */
+    public Store lectronzStore() {
+        return defaultStore;
+    }
+
+    /** One Lectronz store: its data, and what the bridge created there. */
+    public static final class Store {
+        private final LectronzStore store;
+
+        private Store(LectronzStore store) {
+            this.store = store;
+        }
+
+        public List<LectronzMessage> seedMessages(int n) {
+            return store.seed(n);
+        }
+
+        public LectronzMessage addCustomerMessage(long orderId, String content) {
+            return addMessage(LectronzMessage.CUSTOMER, orderId, content, null);
+        }
+
+        public LectronzMessage addMessage(String type, long orderId, String content, LectronzMessage.Attachment attachment) {
+            if (!List.of(LectronzMessage.CUSTOMER, LectronzMessage.SELLER, LectronzMessage.REFUND).contains(type)) {
+                throw new IllegalArgumentException("unknown message type " + type);
+            }
+            return store.add(type, orderId, content, attachment);
+        }
+
+        public LectronzMessage touchMessage(long id) {
+            return store.touch(id).orElseThrow(() -> new IllegalArgumentException("no message " + id));
+        }
+
+        public LectronzMessage markMessageRead(long id) {
+            return store.markRead(id).orElseThrow(() -> new IllegalArgumentException("no message " + id));
+        }
+
+        /** Every message, oldest first, as it is now. */
+        public List<LectronzMessage> messages() {
+            return store.all();
+        }
+
+        public List<LectronzMessage> createdMessages() {
+            return store.createdViaApi();
+        }
     }
 
     // --- Alephee ----------------------------------------------------------------------------------------
@@ -220,7 +283,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** The bearer token Lectronz accepts from now on (to test 401). */
     public void setLectronzToken(String token) {
-        lectronz.token(token);
+        lectronz.token(lectronzStore, token);
     }
 
     /** The API_KEY Alephee accepts from now on (to test 401). */
@@ -231,6 +294,11 @@ public final class Sandbox implements AutoCloseable {
     /** One more accountId Alephee accepts besides the configured one. */
     public void acceptAlepheeAccount(String accountId) {
         alephee.acceptAccount(accountId);
+    }
+
+    /** One more API_KEY Alephee accepts, for one accountId; each key has its own rate limit window. */
+    public void addAlepheeKey(String apiKey, String accountId) {
+        alephee.addKey(apiKey, accountId);
     }
 
     // --- counters ----------------------------------------------------------------------------------------

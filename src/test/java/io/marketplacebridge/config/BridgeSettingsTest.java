@@ -131,6 +131,55 @@ class BridgeSettingsTest {
     }
 
     @Test
+    void withoutAnAccountsFileTheSingleSettingsAreTheAccountDefault() throws Exception {
+        Map<String, String> props = shipped(Map.of("kafka.bootstrap-servers", "k:9092", "lectronz.api-token", "t",
+                "alephee.api-key", "k", "alephee.account-id", "77"));
+        BridgeSettings s = BridgeSettings.load("prod", props::get);
+        assertEquals(List.of("default"), s.accounts().all().stream().map(Accounts.Account::name).toList());
+        Accounts.Account account = s.accounts().get(Accounts.DEFAULT);
+        assertEquals("t", account.lectronz().apiToken());
+        assertEquals("https://lectronz.com/api/v1", account.lectronz().baseUrl());
+        assertEquals("k", account.alephee().apiKey());
+        assertEquals("77", account.alephee().accountId());
+        assertEquals(Duration.ofDays(7), s.outboundDedupRetention());
+    }
+
+    @Test
+    void withAnAccountsFileTheSingleCredentialsAreNotRequiredAndEachAccountIsChecked(@org.junit.jupiter.api.io.TempDir
+                                                                                     java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("accounts.yaml");
+        java.nio.file.Files.writeString(file, """
+                accounts:
+                  shop-eu:
+                    lectronz: { api-token: "{{env:EU_TOKEN}}" }
+                  shop-mx:
+                    alephee: { api-key: "{{env:MX_KEY}}" }
+                """);
+        Map<String, String> props = shipped(Map.of("kafka.bootstrap-servers", "k:9092",
+                "bridge.accounts-file", file.toString()));
+        InvalidSettingsException e = assertThrows(InvalidSettingsException.class,
+                () -> BridgeSettings.load("prod", props::get, Map.of("EU_TOKEN", "eu")::get));
+        assertEquals(List.of(), e.missing());
+        assertEquals(2, e.invalid().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("BRIDGE_ACCOUNTS_FILE (" + file + "): account 'shop-mx': alephee.api-key "
+                + "references the environment variable MX_KEY, which is not set"), e.getMessage());
+        assertTrue(e.getMessage().contains("account 'shop-mx': alephee.account-id is missing"), e.getMessage());
+
+        java.nio.file.Files.writeString(file, """
+                accounts:
+                  shop-eu:
+                    lectronz: { api-token: "{{env:EU_TOKEN}}" }
+                  shop-mx:
+                    alephee: { api-key: "{{env:MX_KEY}}", account-id: 88 }
+                """);
+        BridgeSettings s = BridgeSettings.load("prod", props::get, Map.of("EU_TOKEN", "eu", "MX_KEY", "mx")::get);
+        assertTrue(s.accounts().fromFile());
+        assertEquals("eu", s.accounts().get("shop-eu").lectronz().apiToken());
+        assertEquals("88", s.accounts().get("shop-mx").alephee().accountId());
+        assertFalse(s.accounts().contains(Accounts.DEFAULT));
+    }
+
+    @Test
     void envNamesFollowCamelsMapping() {
         assertEquals("LECTRONZ_API_TOKEN", BridgeSettings.envName("lectronz.api-token"));
         assertEquals("BRIDGE_ATTACHMENT_MAX_BYTES", BridgeSettings.envName("bridge.attachment.max-bytes"));

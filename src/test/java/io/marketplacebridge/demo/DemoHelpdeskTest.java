@@ -20,13 +20,13 @@ class DemoHelpdeskTest {
                 {"id": 41, "type": "customer_order_message", "content": "Where is my parcel?",
                  "subject": {"id": 1200, "type": "order"}, "updated_at": "2026-11-23T19:30:00.000Z"}
                 """.getBytes(StandardCharsets.UTF_8);
-        JsonNode first = json.readTree(helpdesk.replyTo(message));
+        JsonNode first = json.readTree(helpdesk.replyTo(message, "default"));
         assertEquals("lectronz", first.get("channel").asText());
         assertEquals(1200, first.get("orderId").asLong());
         assertEquals("demo-reply-41-2026-11-23T19:30:00.000Z", first.get("id").asText());
         assertTrue(first.get("content").asText().contains("1200"));
-        helpdesk.replyTo(message);
-        JsonNode third = json.readTree(helpdesk.replyTo(message));
+        helpdesk.replyTo(message, "default");
+        JsonNode third = json.readTree(helpdesk.replyTo(message, "default"));
         assertEquals("alephee", third.get("channel").asText());
         assertEquals("OTHER", third.get("reason").asText());
     }

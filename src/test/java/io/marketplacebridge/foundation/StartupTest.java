@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.marketplacebridge.kafka.TopicInitializer;
 import io.marketplacebridge.testing.BridgeRunner;
 import io.marketplacebridge.testing.EmbeddedKafkaExtension;
 import org.apache.kafka.clients.admin.Admin;
@@ -56,7 +57,8 @@ class StartupTest {
                             prefix + ".refund", prefix + ".outbound", prefix + ".results", prefix + ".dlq", prefix + ".state")));
             var outbound = admin.describeTopics(List.of(prefix + ".outbound", prefix + ".state")).allTopicNames().get();
             assertEquals(3, outbound.get(prefix + ".outbound").partitions().size());
-            assertEquals(1, outbound.get(prefix + ".state").partitions().size());
+            // partition 0 the outbound delivered ids, the others the stores' inbound state
+            assertEquals(TopicInitializer.STATE_PARTITIONS, outbound.get(prefix + ".state").partitions().size());
             ConfigResource state = new ConfigResource(ConfigResource.Type.TOPIC, prefix + ".state");
             Config config = admin.describeConfigs(List.of(state)).all().get(10, TimeUnit.SECONDS).get(state);
             assertEquals("compact", config.get("cleanup.policy").value());

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class LectronzBearerTest {
 
     private static final CamelContext CAMEL = new DefaultCamelContext();
-    private final LectronzBearer bearer = new LectronzBearer("default-account-token");
+    private final LectronzBearer bearer = new LectronzBearer("default-account-token", "https://lectronz.test/api/v1");
 
     @AfterAll
     static void close() {
@@ -34,5 +34,13 @@ class LectronzBearerTest {
         ex.setProperty(RemoteCall.LECTRONZ_TOKEN, " ");
         assertEquals("Bearer default-account-token", bearer.header(ex));
         assertFalse(bearer.toString().contains("default-account-token"));
+    }
+
+    @Test
+    void givenTheCallersBaseUrlThenItIsUsedElseTheDefault() {
+        Exchange ex = new DefaultExchange(CAMEL);
+        assertEquals("https://lectronz.test/api/v1", bearer.baseUrl(ex));
+        ex.setProperty(RemoteCall.LECTRONZ_BASE_URL, "https://eu.lectronz.test/api/v1");
+        assertEquals("https://eu.lectronz.test/api/v1", bearer.baseUrl(ex));
     }
 }

@@ -95,6 +95,7 @@ class InboundBridgeTest {
                 assertEquals(m.updatedAtText(), r.headers().get("ce_time"));
                 assertEquals("order/" + m.orderId(), r.headers().get("ce_subject"));
                 assertEquals("application/json", r.headers().get("content-type"));
+                assertEquals("default", r.headers().get("marketplace-account"));
             }
             InboundTopics.Rec first = recs.get(0);
             String asReturned = http.send(HttpRequest.newBuilder(URI.create(sandbox.lectronzBaseUrl() + "/messages/"

@@ -64,8 +64,10 @@ class InboundKillInTransactionTest {
             }
             Map<String, String> settings = topics.settings(bootstrap, sandbox.lectronzBaseUrl());
             settings.put("lectronz.page-size", "50");
-            String transactionalId = "marketplace-bridge-inbound-"
-                    + InboundSync.shortHash(sandbox.lectronzBaseUrl() + "|" + settings.get("bridge.topic.state"));
+            String transactionalId = new InboundAccount("default", sandbox.lectronzBaseUrl(),
+                    settings.get("lectronz.api-token"), new io.marketplacebridge.config.Accounts.Lectronz(
+                    sandbox.lectronzBaseUrl(), settings.get("lectronz.api-token"), null).storeKey(),
+                    settings.get("bridge.topic.state")).transactionalId();
             List<TopicPartition> partitions = new ArrayList<>();
             for (String t : List.of(topics.customer(), topics.seller(), topics.refund())) {
                 for (int p = 0; p < 3; p++) {

@@ -128,7 +128,7 @@ public final class InboundTopics implements AutoCloseable {
      */
     static void awaitPolls(org.apache.camel.CamelContext bridge, int n) {
         org.apache.camel.builder.NotifyBuilder polls = new org.apache.camel.builder.NotifyBuilder(bridge)
-                .fromRoute("lectronz-inbound-poll").whenCompleted(n).create();
+                .fromRoute("lectronz-inbound-poll-*").whenCompleted(n).create();
         org.awaitility.Awaitility.await(n + " more polls").atMost(Duration.ofSeconds(30)).until(polls::matches);
     }
 

@@ -24,7 +24,7 @@ import org.apache.kafka.common.ConsumerGroupState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Two bridge instances (two Camel contexts) lease one namespace from Kafka: one leads, the other takes over. */
+/** Bridge instances (Camel contexts) lease namespaces from Kafka: one leader each, spread, handed over on leaving. */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class KafkaLeaseClusterServiceTest {
 
@@ -62,6 +62,50 @@ class KafkaLeaseClusterServiceTest {
         }
     }
 
+    @Test
+    void threeNamespacesOnTwoInstancesAreSpreadTwoAndOneAndAllMoveWhenOneInstanceLeaves() throws Exception {
+        KafkaClients clients = new KafkaClients(EmbeddedKafkaExtension.bootstrapServers(), Map.of());
+        String topic = "lease-" + UUID.randomUUID();
+        String group = "lease-test-" + UUID.randomUUID();
+        List<String> namespaces = List.of("poller-a", "poller-b", "poller-c");
+        try (Admin admin = clients.admin("lease-test")) {
+            admin.createTopics(List.of(new NewTopic(topic, 16, (short) 1))).all().get();
+            try (CamelContext a = instance(clients, topic, group, namespaces);
+                 CamelContext b = instance(clients, topic, group, namespaces)) {
+                List<CamelClusterView> viewsA = views(a, namespaces);
+                await().atMost(Duration.ofSeconds(30)).until(() -> leading(viewsA) == 3);
+                List<CamelClusterView> viewsB = views(b, namespaces);
+                // the newcomer gets one namespace; no namespace ever has two leaders on the way
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    for (int i = 0; i < namespaces.size(); i++) {
+                        assertFalse(viewsA.get(i).getLocalMember().isLeader() && viewsB.get(i).getLocalMember().isLeader(),
+                                "two leaders of " + namespaces.get(i));
+                    }
+                    return leading(viewsA) == 2 && leading(viewsB) == 1;
+                });
+                await().atMost(Duration.ofSeconds(30)).until(() -> stableWithMembers(admin, group, 2));
+                assertEquals(2, leading(viewsA));
+                assertEquals(1, leading(viewsB));
+
+                a.stop();
+                await().atMost(Duration.ofSeconds(30)).until(() -> leading(viewsB) == 3);
+            }
+        }
+    }
+
+    private static List<CamelClusterView> views(CamelContext context, List<String> namespaces) throws Exception {
+        KafkaLeaseClusterService service = context.hasService(KafkaLeaseClusterService.class);
+        List<CamelClusterView> views = new java.util.ArrayList<>();
+        for (String ns : namespaces) {
+            views.add(service.getView(ns));
+        }
+        return views;
+    }
+
+    private static long leading(List<CamelClusterView> views) {
+        return views.stream().filter(v -> v.getLocalMember().isLeader()).count();
+    }
+
     private static boolean stableWithMembers(Admin admin, String group, int members) throws Exception {
         ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get();
         return d.state() == ConsumerGroupState.STABLE && d.members().size() == members;
@@ -76,8 +120,13 @@ class KafkaLeaseClusterServiceTest {
     }
 
     private static CamelContext instance(KafkaClients clients, String topic, String prefix) throws Exception {
+        return instance(clients, topic, prefix + "-poller", List.of("poller"));
+    }
+
+    private static CamelContext instance(KafkaClients clients, String topic, String group, List<String> namespaces)
+            throws Exception {
         CamelContext context = new DefaultCamelContext();
-        context.addService(new KafkaLeaseClusterService(clients, topic, prefix));
+        context.addService(new KafkaLeaseClusterService(clients, topic, group, namespaces));
         context.start();
         return context;
     }

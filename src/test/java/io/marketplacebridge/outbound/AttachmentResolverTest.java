@@ -213,7 +213,7 @@ class AttachmentResolverTest {
         try (AttachmentResolver.Resolved doc = r.resolve(new AttachmentSpec(null, null, b64, "inv", "pdf"))) {
             assertArrayEquals(original, Files.readAllBytes(doc.file()));
             OutboundCommand cmd = new OutboundCommand(null, OutboundCommand.Channel.ALEPHEE, OutboundCommand.Action.SEND,
-                    null, null, "Invoice \"attached\" ✓", 3, "77", null);
+                    null, null, "Invoice \"attached\" ✓", 3, "77", null, "default");
             var entity = AlepheeBody.of(BodyFormat.JSON, cmd, doc);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             entity.writeTo(out);

@@ -1,5 +1,11 @@
 package io.marketplacebridge.outbound;
 
+import java.util.List;
+
+import io.marketplacebridge.config.Accounts;
+import io.marketplacebridge.observe.BridgeMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -27,12 +33,14 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Containment and completion as beans: what a thrown exception becomes, and what a completion writes. */
 class CommandFailuresTest {
 
+    private static final Accounts ACCOUNTS = new Accounts(List.of(new Accounts.Account(Accounts.DEFAULT,
+            new Accounts.Lectronz("https://lectronz.test/api/v1", "token", null), new Accounts.Alephee("key", "77"))), false);
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-30T08:00:00Z"), ZoneOffset.UTC);
-    private final LectronzDelivery lectronz = new LectronzDelivery("token", CLOCK);
-    private final AlepheeDelivery alephee = new AlepheeDelivery(null, new AlepheeRateGate(CLOCK), BodyFormat.JSON, "key", CLOCK);
+    private final LectronzDelivery lectronz = new LectronzDelivery(ACCOUNTS, CLOCK);
+    private final AlepheeDelivery alephee = new AlepheeDelivery(null, new AlepheeRateGate(CLOCK, null), BodyFormat.JSON, ACCOUNTS, CLOCK);
     private final CommandFailures failures = new CommandFailures(lectronz, alephee, CLOCK);
-    private final DeliveredIds deliveredIds = new DeliveredIds(new KafkaClients("localhost:1", Map.of()), "state");
-    private final CommandCompletion completion = new CommandCompletion(deliveredIds, "results", "dlq", CLOCK);
+    private final DeliveredIds deliveredIds = new DeliveredIds(new KafkaClients("localhost:1", Map.of()), "state", java.time.Duration.ofDays(7));
+    private final CommandCompletion completion = new CommandCompletion(deliveredIds, "results", "dlq", CLOCK, new BridgeMetrics(new SimpleMeterRegistry()));
 
     private static Exchange exchange(String value, Throwable thrown, boolean called, String channel) {
         RecordHeaders headers = new RecordHeaders();

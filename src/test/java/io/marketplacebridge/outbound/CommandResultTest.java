@@ -51,12 +51,13 @@ class CommandResultTest {
     @Test
     void rateGateClosesWhenNoneRemain() {
         Instant now = Instant.parse("2026-11-24T10:00:00Z");
-        AlepheeRateGate gate = new AlepheeRateGate(Clock.fixed(now, ZoneOffset.UTC));
-        gate.observe(Map.of("x-ratelimit-remaining", "3", "x-ratelimit-reset", "40"));
-        assertEquals(Instant.EPOCH, gate.openAt());
-        gate.observe(Map.of("X-RateLimit-Remaining", List.of("0"), "x-ratelimit-reset", "12"));
-        assertEquals(now.plusSeconds(12), gate.openAt());
-        gate.observe(Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", "garbage"));
-        assertEquals(now.plusSeconds(12), gate.openAt());
+        AlepheeRateGate gate = new AlepheeRateGate(Clock.fixed(now, ZoneOffset.UTC), null);
+        gate.observe("k", Map.of("x-ratelimit-remaining", "3", "x-ratelimit-reset", "40"));
+        assertEquals(Instant.EPOCH, gate.openAt("k"));
+        gate.observe("k", Map.of("X-RateLimit-Remaining", List.of("0"), "x-ratelimit-reset", "12"));
+        assertEquals(now.plusSeconds(12), gate.openAt("k"));
+        gate.observe("k", Map.of("x-ratelimit-remaining", "0", "x-ratelimit-reset", "garbage"));
+        assertEquals(now.plusSeconds(12), gate.openAt("k"));
+        assertEquals(Instant.EPOCH, gate.openAt("another-key"), "each API key has its own limit");
     }
 }

@@ -178,4 +178,44 @@ class CommandValidatorTest {
         assertEquals("alephee", c.echo().channel());
         assertEquals(42, c.echo().orderId().asInt());
     }
+
+    private static final io.marketplacebridge.config.Accounts ACCOUNTS = new io.marketplacebridge.config.Accounts(
+            java.util.List.of(
+                    new io.marketplacebridge.config.Accounts.Account("default",
+                            new io.marketplacebridge.config.Accounts.Lectronz("https://l", "t", null),
+                            new io.marketplacebridge.config.Accounts.Alephee("k", "77")),
+                    new io.marketplacebridge.config.Accounts.Account("shop-mx", null,
+                            new io.marketplacebridge.config.Accounts.Alephee("k-mx", "88"))), true);
+
+    @Test
+    void givenNoAccountFieldThenTheAccountIsDefault() {
+        CommandValidator.Checked c = new CommandValidator(2048, ACCOUNTS).check("""
+                {"channel":"lectronz","orderId":1,"content":"Hi"}""".getBytes(StandardCharsets.UTF_8));
+        assertEquals("default", c.command().account());
+    }
+
+    @Test
+    void givenAnAccountThenItsAlepheeAccountIdIsTheDefaultAccountId() {
+        CommandValidator.Checked c = new CommandValidator(2048, ACCOUNTS).check("""
+                {"account":"shop-mx","channel":"alephee","orderId":1,"content":"Hi"}""".getBytes(StandardCharsets.UTF_8));
+        assertEquals("shop-mx", c.command().account());
+        assertEquals("88", c.command().accountId());
+        CommandValidator.Checked explicit = new CommandValidator(2048, ACCOUNTS).check("""
+                {"account":"shop-mx","channel":"alephee","orderId":1,"content":"Hi","accountId":99}""".getBytes(StandardCharsets.UTF_8));
+        assertEquals("99", explicit.command().accountId());
+    }
+
+    @Test
+    void givenAnUnknownAccountOrOneWithoutTheChannelThenUnknownAccount() {
+        CommandValidator accounts = new CommandValidator(2048, ACCOUNTS);
+        CommandValidator.Checked unknown = accounts.check("""
+                {"account":"shop-xx","channel":"alephee","orderId":1,"content":"Hi"}""".getBytes(StandardCharsets.UTF_8));
+        assertEquals(UNKNOWN_ACCOUNT, unknown.rejection().code());
+        assertTrue(unknown.rejection().getMessage().contains("'shop-xx'"), unknown.rejection().getMessage());
+        CommandValidator.Checked noLectronz = accounts.check("""
+                {"account":"shop-mx","channel":"lectronz","orderId":1,"content":"Hi"}""".getBytes(StandardCharsets.UTF_8));
+        assertEquals(UNKNOWN_ACCOUNT, noLectronz.rejection().code());
+        assertEquals(MALFORMED_COMMAND, accounts.check("""
+                {"account":7,"channel":"lectronz","orderId":1,"content":"Hi"}""".getBytes(StandardCharsets.UTF_8)).rejection().code());
+    }
 }

@@ -67,8 +67,8 @@ class DeliveryRoutesTest extends CamelMainTestSupport {
         RetryRule rule = new RetryRule(Duration.ofSeconds(5), 0, Duration.ofMillis(10), Duration.ofMillis(10));
         registry.bind("retryRule", rule);
         registry.bind("failedAttempt", new FailedAttempt(rule));
-        registry.bind("beforeRetry", new BeforeRetry());
-        registry.bind("lectronzBearer", new LectronzBearer("the-lectronz-token"));
+        registry.bind("beforeRetry", new BeforeRetry(new io.marketplacebridge.observe.BridgeMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())));
+        registry.bind("lectronzBearer", new LectronzBearer("the-lectronz-token", "http://localhost:" + REMOTE.port() + "/lectronz/api/v1"));
     }
 
     @Test
