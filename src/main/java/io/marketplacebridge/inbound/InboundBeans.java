@@ -11,7 +11,8 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
 
 /**
- * Binds the inbound half, per Lectronz account: the bean {@code lectronzInbound-<account>}, the routes of the
+ * Binds the inbound half, per Lectronz account: its {@link InboundSession} and the step beans
+ * {@code inboundScan-<account>}, {@code inboundPublish-<account>}, {@code inboundMarkAsRead-<account>}, the routes of the
  * route templates in routes/lectronz-inbound.yaml (parameter {@code account}), and the Kafka cluster service the
  * templates' {@code master:} endpoints lease each account's poller from, spread over the running instances.
  */
@@ -32,14 +33,19 @@ public final class InboundBeans {
                 InboundAccount.leaseGroup(accounts, settings.topics().state()),
                 accounts.stream().map(InboundAccount::leaseNamespace).toList()), true, true);
         for (InboundAccount account : accounts) {
-            InboundSync sync = new InboundSync(context, settings, account, clients, topics);
-            // bound either way, because the routes name it; when inbound is off the routes do not start
-            // (autoStartup: bridge.inbound.enabled) and neither the bean nor a lease starts: no threads, no Kafka clients
-            context.getRegistry().bind(beanName(account.name()), new Trigger(sync));
+            InboundSession session = new InboundSession(context, settings, account, clients, topics);
+            // bound either way, because the routes name them; when inbound is off the routes do not start
+            // (autoStartup: bridge.inbound.enabled) and neither the session nor a lease starts: no threads, no Kafka clients.
+            // The steps are plain beans on purpose: Camel stops the services a route's bean steps hold when the route's
+            // consumer stops, and camel-master stops it on every lost leadership, from the lease thread; the session
+            // is a service of the context and must keep running (and must not be stopped from that thread).
+            context.getRegistry().bind(beanName("inboundScan", account.name()), new InboundScan(session));
+            context.getRegistry().bind(beanName("inboundPublish", account.name()), new InboundPublish(session));
+            context.getRegistry().bind(beanName("inboundMarkAsRead", account.name()), new InboundMarkAsRead(session));
             if (settings.inboundEnabled()) {
-                HealthCheckRegistry.get(context).register(sync.healthCheck());
+                HealthCheckRegistry.get(context).register(session.healthCheck());
                 // starts before the routes and stops after them
-                context.addService(sync, true, true);
+                context.addService(session, true, true);
             }
         }
         // collected by Camel Main with the YAML routes, after their templates
@@ -56,33 +62,8 @@ public final class InboundBeans {
         });
     }
 
-    /**
-     * What the routes call. A plain bean on purpose: Camel stops the services a route's bean steps hold when the
-     * route's consumer stops, and camel-master stops it on every lost leadership, from the lease thread; the sync
-     * itself is a service of the context and must keep running (and must not be stopped from that thread).
-     */
-    public static final class Trigger {
-        private final InboundSync sync;
-
-        Trigger(InboundSync sync) {
-            this.sync = sync;
-        }
-
-        public InboundSync.Run scan() {
-            return sync.scan();
-        }
-
-        public InboundSync.Run publish(InboundSync.Run run) {
-            return sync.publish(run);
-        }
-
-        public void markAsRead(InboundSync.Run run) {
-            sync.markAsRead(run);
-        }
-    }
-
-    /** The inbound bean of an account, as the route templates name it. */
-    static String beanName(String account) {
-        return "lectronzInbound-" + account;
+    /** A step bean of an account, as the route templates name it: {@code <step>-<account>}. */
+    static String beanName(String step, String account) {
+        return step + "-" + account;
     }
 }

@@ -93,7 +93,7 @@ class InboundKafkaOutageTest {
             Map<String, String> settings = settings(topics, broker, sandbox);
             settings.put("lectronz.page-size", "50");
             try (BridgeRunner bridge = BridgeRunner.start(settings)) {
-                awaitRecords(topics, InboundSync.BATCH_SIZE);
+                awaitRecords(topics, InboundPublish.BATCH_SIZE);
                 broker.close();
                 double failuresBefore = kafkaFailures(bridge);
                 Awaitility.await("a write fails on Kafka").atMost(Duration.ofSeconds(20))

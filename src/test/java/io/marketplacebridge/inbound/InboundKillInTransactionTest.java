@@ -50,7 +50,7 @@ class InboundKillInTransactionTest {
     /** Five batches: room for a second and third attempt when a kill lands after a commit. */
     private static final int MESSAGES = 1250;
     private static final int ATTEMPTS = 3;
-    private static final int BATCH = InboundSync.BATCH_SIZE;
+    private static final int BATCH = InboundPublish.BATCH_SIZE;
 
     @Test
     void killedWithATransactionOpenTheRestartAbortsItAndPublishesEveryVersionExactlyOnce() throws Exception {

@@ -28,7 +28,7 @@ class MessageScanTest {
         pool.shutdownNow();
     }
 
-    /** One poll as InboundSync runs it, the state updated after each "committed" batch. */
+    /** One poll as the poll route runs it (InboundScan, InboundPublish), the state updated after each "committed" batch. */
     private List<InboundMessage> sync(boolean full) throws Exception {
         List<InboundMessage> out = new ArrayList<>();
         MessageScan.Result scan = MessageScan.scan(lectronz, 10, known, full);

@@ -1,0 +1,84 @@
+package io.marketplacebridge.inbound;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.marketplacebridge.testing.EmbeddedKafkaExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(EmbeddedKafkaExtension.class)
+class InboundPublishTest {
+
+    private static String header(ConsumerRecord<String, byte[]> r, String name) {
+        return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void givenARunThenEveryMessageIsPublishedOnceOnItsTopicAndRemembered() throws Exception {
+        try (InboundSessionFixture f = new InboundSessionFixture("publish-run")) {
+            f.lectronz.addMany(30); // 10 seller, 20 customer messages
+            InboundRun run = f.scan.scan();
+
+            assertSame(run, f.publish.publish(run));
+
+            List<ConsumerRecord<String, byte[]>> records = f.awaitRecords(30);
+            Set<String> ceIds = new HashSet<>();
+            records.forEach(r -> ceIds.add(header(r, "ce_id")));
+            assertEquals(30, ceIds.size(), "each version once");
+            assertEquals(20, records.stream().filter(r -> r.topic().equals(f.topics.customerMessages())).count());
+            assertEquals(10, records.stream().filter(r -> r.topic().equals(f.topics.sellerMessages())).count());
+            assertEquals(30, f.counter("lectronz.inbound.published"));
+            assertEquals(0, f.scan.scan().changes(), "the next scan knows them all");
+        }
+    }
+
+    @Test
+    void givenAMalformedDetailThenItIsCountedNotPublishedAndTheNextScanFindsItAgain() throws Exception {
+        try (InboundSessionFixture f = new InboundSessionFixture("publish-malformed")) {
+            f.lectronz.addMany(3);
+            f.lectronz.get(1001).body = """
+                    {"id": 1001, "type": "customer_order_message", "updated_at": "2026-11-01T00:00:01Z"}""";
+
+            f.publish.publish(f.scan.scan());
+
+            assertEquals(2, f.awaitRecords(2).size());
+            assertEquals(1, f.counter("lectronz.inbound.malformed"));
+            assertEquals(List.of(1001L), f.scan.scan().changed().stream().map(LectronzApi.Item::id).toList());
+        }
+    }
+
+    @Test
+    void givenTheLeadIsLostBeforeTheFirstTransactionThenNothingIsPublished() throws Exception {
+        try (InboundSessionFixture f = new InboundSessionFixture("publish-lost-lead")) {
+            f.lectronz.addMany(30);
+            InboundRun run = f.scan.scan();
+            f.leading.set(false);
+
+            assertNull(f.publish.publish(run));
+
+            f.leading.set(true);
+            f.session.standDown(); // read the state again from Kafka: nothing of the run is in it
+            assertEquals(30, f.scan.scan().changes());
+        }
+    }
+
+    @Test
+    void givenARunThatFoundNothingThenThereIsNothingToPublish() throws Exception {
+        try (InboundSessionFixture f = new InboundSessionFixture("publish-nothing")) {
+            InboundRun run = f.scan.scan();
+
+            assertSame(run, f.publish.publish(run));
+
+            assertEquals(0, f.lectronz.detailCalls.get());
+            assertNull(f.publish.publish(null));
+        }
+    }
+}
