@@ -1,14 +1,13 @@
 package io.marketplacebridge.outbound;
 
-import io.marketplacebridge.config.Accounts;
-import io.marketplacebridge.http.RemoteCall;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
+import io.marketplacebridge.config.Accounts;
 import io.marketplacebridge.config.BridgeSettings.BodyFormat;
 import io.marketplacebridge.http.RemoteApiHealthCheck;
+import io.marketplacebridge.http.RemoteCall;
 import io.marketplacebridge.outbound.CommandResult.Status;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;

@@ -1,17 +1,15 @@
 package io.marketplacebridge.outbound;
 
-import java.util.concurrent.ConcurrentHashMap;
-
-import io.marketplacebridge.config.Accounts;
-import io.marketplacebridge.observe.BridgeMetrics;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
+import io.marketplacebridge.config.Accounts;
 import io.marketplacebridge.http.CallReleasedException;
 import io.marketplacebridge.kafka.KafkaTx;
+import io.marketplacebridge.observe.BridgeMetrics;
 import org.apache.camel.Exchange;
 
 /**
@@ -46,19 +44,19 @@ public final class AlepheeRateGate {
      */
     public void awaitTurn(Exchange exchange) throws InterruptedException {
         String key = exchange.getProperty(KEY, "", String.class);
-        Instant start = clock.instant();
+        Instant start = null; // set when the gate is closed: only real waits are measured
         while (true) {
             if (exchange.getProperty(KafkaTx.RELEASED, false, Boolean.class)) {
                 throw new CallReleasedException("Released while waiting for the Alephee rate limit");
             }
             long waitMs = Duration.between(clock.instant(), openAt(key)).toMillis();
             if (waitMs <= 0) {
-                Duration waited = Duration.between(start, clock.instant());
-                if (metrics != null && !waited.isZero()) {
-                    metrics.rateGateWait(CommandExchange.account(exchange), waited);
+                if (start != null && metrics != null) {
+                    metrics.rateGateWait(CommandExchange.account(exchange), Duration.between(start, clock.instant()));
                 }
                 return;
             }
+            start = start == null ? clock.instant() : start;
             Thread.sleep(Math.min(waitMs, 250));
         }
     }
