@@ -74,6 +74,16 @@ public final class KafkaClients {
         return Admin.create(p);
     }
 
+    /** A producer outside transactions: idempotent, acks=all. */
+    public KafkaProducer<String, byte[]> idempotentProducer(String clientId, int lingerMs) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(lingerMs));
+        p.putAll(props(clientId));
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
     /** A transactional producer: idempotent, acks=all; the caller calls initTransactions(). */
     public KafkaProducer<String, byte[]> transactionalProducer(String clientId, String transactionalId) {
         return transactionalProducer(clientId, transactionalId, java.time.Duration.ofSeconds(60));
@@ -91,6 +101,8 @@ public final class KafkaClients {
     Properties transactionalProducerProperties(String clientId, String transactionalId, java.time.Duration transactionTimeout) {
         Properties p = new Properties();
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // transactions back to back: the next one's first request retries quickly while the last one completes
+        p.put(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "5");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "120000");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(16 * 1024 * 1024));

@@ -54,8 +54,11 @@ import org.slf4j.LoggerFactory;
  * commit), and hands the completion to the poll thread through a queue. Each poll-loop iteration: take
  * completions, commit them (their writes and the offsets, in one transaction), pause or resume partitions,
  * poll. The loop never blocks on a running exchange, so a record retried for minutes never makes the instance
- * leave its group. Records in flight plus records completed but not yet committed stay under twice
- * {@code concurrency}: that is all a kill -9 can make run twice.
+ * leave its group. Records in flight plus records completed but not yet committed stay under
+ * {@value #OUTSTANDING_PER_SLOT} times {@code concurrency}, which bounds the memory they hold and what a kill -9 can
+ * make run again (the outbound route's delivery receipts keep the completed ones from reaching a remote twice).
+ * Before records of newly assigned partitions run, the {@code readiness} is awaited again, so state that the
+ * partitions' previous owner wrote is seen.
  * <p>
  * A completion whose commit fails is kept and committed again; its record never runs again. On revocation or
  * stop, records waiting for a retry are released ({@link KafkaTx#RELEASED}), records on the wire get
@@ -66,6 +69,10 @@ public final class TransactionalKafkaConsumer extends DefaultConsumer implements
     private static final Logger LOG = LoggerFactory.getLogger(TransactionalKafkaConsumer.class);
     /** While records are in flight the loop waits for completions rather than inside poll. */
     private static final Duration BUSY_POLL = Duration.ofMillis(5);
+    /** In flight plus completed-not-committed, per slot: room to keep the slots busy while a commit runs. */
+    private static final int OUTSTANDING_PER_SLOT = 4;
+    /** How long an assignment waits for the readiness before its records run anyway. */
+    private static final Duration ASSIGNMENT_READINESS = Duration.ofSeconds(60);
     private static final int MAX_POLL_RECORDS = 500;
     /** Pause before the window reaches the metadata limit: one more poll may add this many. */
     private static final int WINDOW_PAUSE = PartitionOffsets.MAX_WINDOW - MAX_POLL_RECORDS;
@@ -206,6 +213,22 @@ public final class TransactionalKafkaConsumer extends DefaultConsumer implements
         return false;
     }
 
+    /** On assignment: the readiness once more (bounded), so what the previous owner wrote is seen first. */
+    private void awaitReadinessFor(Collection<TopicPartition> assigned) {
+        if (endpoint.getReadiness() == null) {
+            return;
+        }
+        try {
+            endpoint.getReadiness().get().toCompletableFuture().get(ASSIGNMENT_READINESS.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("{}: state not read up to now after {} ({}); running {} anyway", endpoint.getTopic(), ASSIGNMENT_READINESS,
+                    e instanceof ExecutionException ? e.getCause() : "timed out", assigned);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WakeupException();
+        }
+    }
+
     private void openConsumer() {
         Map<String, Object> overrides = Map.of(
                 ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName(),
@@ -238,8 +261,15 @@ public final class TransactionalKafkaConsumer extends DefaultConsumer implements
             dispatch(); // commits free room under the outstanding bound
         }
         adjustPauses();
-        boolean busy = inFlightCount() > 0 || !retries.isEmpty() || awaitingCommit > 0;
-        ConsumerRecords<String, byte[]> records = consumer.poll(busy ? BUSY_POLL : Duration.ofMillis(endpoint.getPollTimeoutMs()));
+        Duration wait;
+        if (!completions.isEmpty() || awaitingCommit > 0) {
+            wait = Duration.ZERO; // completions to commit: fetch what is there and commit them at once
+        } else if (inFlightCount() > 0 || !retries.isEmpty()) {
+            wait = BUSY_POLL;
+        } else {
+            wait = Duration.ofMillis(endpoint.getPollTimeoutMs());
+        }
+        ConsumerRecords<String, byte[]> records = consumer.poll(wait);
         synchronized (lock) {
             for (ConsumerRecord<String, byte[]> r : records) {
                 PartitionOffsets offsets = partitions.get(new TopicPartition(r.topic(), r.partition()));
@@ -282,12 +312,12 @@ public final class TransactionalKafkaConsumer extends DefaultConsumer implements
 
     /**
      * Starts what may start, under {@link #lock}: at most {@code concurrency} in flight, and in flight plus
-     * completed-not-committed under twice that.
+     * completed-not-committed under {@value #OUTSTANDING_PER_SLOT} times that.
      */
     private void dispatch() {
         int concurrency = endpoint.getConcurrency();
         while (running && inFlight.size() < concurrency
-                && inFlight.size() + completions.size() + awaitingCommit < 2 * concurrency) {
+                && inFlight.size() + completions.size() + awaitingCommit < OUTSTANDING_PER_SLOT * concurrency) {
             ConsumerRecord<String, byte[]> r = scheduler.next();
             if (r == null) {
                 return;
@@ -401,10 +431,13 @@ public final class TransactionalKafkaConsumer extends DefaultConsumer implements
         }
         try {
             producer.beginTransaction();
+            // the offsets first: right after the previous commit the coordinator may still be finishing it, and
+            // the producer retries AddOffsetsToTxn after retry.backoff.ms, where a first AddPartitionsToTxn would
+            // wait a fixed 20 ms (KAFKA-5482)
+            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             for (ProducerRecord<String, byte[]> w : writes) {
                 producer.send(w);
             }
-            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             producer.commitTransaction();
         } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
                  | AuthorizationException | UnsupportedVersionException e) {
@@ -535,6 +568,7 @@ public final class TransactionalKafkaConsumer extends DefaultConsumer implements
                 return;
             }
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(assigned), Duration.ofSeconds(60));
+            awaitReadinessFor(assigned);
             for (TopicPartition tp : assigned) {
                 partitions.put(tp, new PartitionOffsets(committed.get(tp)));
             }

@@ -116,7 +116,7 @@ public final class TransactionalKafkaEndpoint extends DefaultEndpoint {
         return readiness;
     }
 
-    /** Waited for before joining the group (topics created, state loaded); optional. */
+    /** Waited for before joining the group (topics created, state loaded), and again on each assignment before the assigned records run; optional. */
     public void setReadiness(Supplier<? extends CompletionStage<?>> readiness) {
         this.readiness = readiness;
     }

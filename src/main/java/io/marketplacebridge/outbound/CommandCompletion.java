@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The last step of the outbound route: what the command's completion writes, in the transaction that commits
- * its offset ({@link KafkaTx#RECORDS}): the result, a dead-letter copy of a REJECTED or FAILED command, and the
- * delivered-id state record of a DELIVERED command with an explicit id. Results and dead letters carry
+ * its offset ({@link KafkaTx#RECORDS}): the result, a dead-letter copy of a REJECTED or FAILED command, and for a
+ * DELIVERED command the tombstone of its {@link DeliveryReceipts receipt} and, with an explicit id, its delivered-id
+ * state record. Results and dead letters carry
  * CloudEvents headers in binary mode (SPEC 6).
  */
 public final class CommandCompletion {
@@ -82,6 +83,9 @@ public final class CommandCompletion {
         }
         if (result.status() == Status.DELIVERED && !result.commandId().equals(CommandDraft.defaultId(command))) {
             writes.add(deliveredIds.deliveredRecord(result.commandId(), result.timestamp()));
+        }
+        if (result.status() == Status.DELIVERED) {
+            writes.add(deliveredIds.receipts().tombstone(command));
         }
         return writes;
     }

@@ -1,6 +1,7 @@
 package io.marketplacebridge.outbound;
 
 import java.time.Clock;
+import java.util.Optional;
 
 import io.marketplacebridge.kafka.KafkaTx;
 import io.marketplacebridge.outbound.CommandResult.Status;
@@ -43,8 +44,17 @@ public final class CommandIntake {
         exchange.setProperty(CommandExchange.ACTION, command.action() == Action.MARK_AS_READ ? "mark_as_read" : "send");
     }
 
-    /** A command whose explicit id was DELIVERED before gets DUPLICATE and is not sent. */
+    /**
+     * A record delivered before a kill -9 gets the result of its receipt ({@link DeliveryReceipts}); a command whose
+     * explicit id was DELIVERED before gets DUPLICATE. Neither is sent.
+     */
     public void skipDelivered(Exchange exchange) {
+        Optional<CommandResult> receipt = deliveredIds.receipts().replay(record(exchange));
+        if (receipt.isPresent()) { // this record was delivered before a kill, its result not committed
+            exchange.setProperty(CommandExchange.RESULT, receipt.get());
+            exchange.setProperty(DeliveryReceipts.REPLAYED, true);
+            return;
+        }
         OutboundCommand command = exchange.getProperty(CommandExchange.COMMAND, OutboundCommand.class);
         if (command != null && command.id() != null && deliveredIds.contains(command.id())) {
             CommandDraft draft = exchange.getProperty(CommandExchange.DRAFT, CommandDraft.class);

@@ -50,4 +50,28 @@ public record CommandResult(String commandId, String channel, String action, Jso
     public byte[] toBytes() {
         return toJson().toString().getBytes(StandardCharsets.UTF_8);
     }
+
+    /** The result {@link #toBytes} wrote (a delivery receipt's). */
+    static CommandResult fromBytes(byte[] json) {
+        try {
+            JsonNode n = JSON.readTree(json);
+            JsonNode source = n.path("source");
+            return new CommandResult(text(n, "commandId"), text(n, "channel"), text(n, "action"), value(n, "orderId"),
+                    Status.valueOf(n.path("status").asText()), n.path("code").isTextual() ? ErrorCode.valueOf(n.path("code").asText()) : null,
+                    text(n, "message"), n.path("httpStatus").isInt() ? n.path("httpStatus").asInt() : null, value(n, "remote"),
+                    n.path("attempts").asInt(), text(source, "topic"), source.path("partition").asInt(), source.path("offset").asLong(),
+                    Instant.parse(n.path("timestamp").asText()), n.path("remoteTruncated").asBoolean(false));
+        } catch (java.io.IOException | IllegalArgumentException | java.time.DateTimeException e) {
+            throw new IllegalStateException("Not a result written by the bridge: " + e.getMessage(), e);
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        return n.path(field).isTextual() ? n.path(field).asText() : null;
+    }
+
+    private static JsonNode value(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v;
+    }
 }

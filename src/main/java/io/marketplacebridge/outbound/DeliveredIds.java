@@ -7,20 +7,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import io.marketplacebridge.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Read fully at start and then tailed, so deliveries by other instances are seen too. The records are written in
  * the same transaction as the DELIVERED result ({@link #deliveredRecord}). An id older than the retention is
  * forgotten: {@link #contains} says no at once, and a sweep writes its tombstone, so compaction removes it from
- * the topic and the state stays bounded by the deliveries of one retention period.
+ * the topic and the state stays bounded by the deliveries of one retention period. The same partition holds the
+ * {@link DeliveryReceipts} of deliveries not committed yet, which this tail reads too.
  */
 public final class DeliveredIds implements AutoCloseable {
 
@@ -52,6 +51,9 @@ public final class DeliveredIds implements AutoCloseable {
     /** Ids read back already expired (tail thread only): the next sweep tombstones them. */
     private final List<String> expiredOnLoad = new ArrayList<>();
     private final CompletableFuture<Void> loaded = new CompletableFuture<>();
+    private final DeliveryReceipts receipts;
+    /** Callers of {@link #caughtUp} waiting for the tail thread to take their target. */
+    private final Queue<CompletableFuture<Void>> catchUps = new ConcurrentLinkedQueue<>();
     private volatile boolean stopped;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private Thread thread;
@@ -65,6 +67,7 @@ public final class DeliveredIds implements AutoCloseable {
         this.partition = new TopicPartition(stateTopic, PARTITION);
         this.retention = retention;
         this.clock = clock;
+        this.receipts = new DeliveryReceipts(clients, stateTopic);
         // often enough that the topic holds little beyond the retention, rarely enough to cost nothing
         long every = Math.max(1000, Math.min(retention.toMillis() / 10, Duration.ofHours(1).toMillis()));
         this.sweepEvery = Duration.ofMillis(every);
@@ -95,6 +98,22 @@ public final class DeliveredIds implements AutoCloseable {
         return ids.size();
     }
 
+    /** The receipts of deliveries not committed yet, read from the same partition. */
+    public DeliveryReceipts receipts() {
+        return receipts;
+    }
+
+    /**
+     * Completes once the tail has read everything written to the partition before this call, records of
+     * transactions still open included once they end: what the outbound consumer waits for before it runs the
+     * records of a partition it was given, so it sees the receipts of the instance that had them before.
+     */
+    public CompletableFuture<Void> caughtUp() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        catchUps.add(done);
+        return done;
+    }
+
     /** Completes once everything on the state topic at start-up has been read. */
     public CompletableFuture<Void> loaded() {
         return loaded;
@@ -122,6 +141,7 @@ public final class DeliveredIds implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        receipts.close();
     }
 
     static byte[] encode(long epochMillis) {
@@ -146,7 +166,11 @@ public final class DeliveredIds implements AutoCloseable {
 
     /** Applies one state record (a delivery or a tombstone) of the partition. */
     void apply(String key, byte[] value) {
-        if (key == null || !key.startsWith(KEY_PREFIX)) {
+        apply(key, value, clock.millis());
+    }
+
+    private void apply(String key, byte[] value, long timestamp) {
+        if (receipts.apply(key, value, timestamp) || key == null || !key.startsWith(KEY_PREFIX)) {
             return;
         }
         String id = key.substring(KEY_PREFIX.length());
@@ -177,6 +201,10 @@ public final class DeliveredIds implements AutoCloseable {
         for (String id : forgotten) {
             producer.send(new ProducerRecord<>(partition.topic(), PARTITION, key(id), null));
         }
+        List<String> receiptKeys = receipts.forgetOlderThan(now - retention.toMillis());
+        for (String receiptKey : receiptKeys) {
+            producer.send(new ProducerRecord<>(partition.topic(), PARTITION, receiptKey, null));
+        }
         producer.flush();
         if (!forgotten.isEmpty()) {
             LOG.info("Outbound: forgot {} delivered command ids older than {} (tombstones on {})", forgotten.size(),
@@ -185,15 +213,6 @@ public final class DeliveredIds implements AutoCloseable {
         return forgotten.size();
     }
 
-    private KafkaProducer<String, byte[]> tombstoneProducer() {
-        Properties p = new Properties();
-        p.putAll(clients.common());
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "marketplace-bridge-outbound-state-sweep");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-    }
 
     private void run() {
         long backoffMs = 500;
@@ -201,16 +220,31 @@ public final class DeliveredIds implements AutoCloseable {
             try (KafkaConsumer<String, byte[]> c = clients.consumer("marketplace-bridge-outbound-state", null,
                     Map.of("max.poll.records", "10000", "max.partition.fetch.bytes", String.valueOf(16 * 1024 * 1024),
                             "fetch.max.bytes", String.valueOf(32 * 1024 * 1024)));
-                 KafkaProducer<String, byte[]> tombstones = tombstoneProducer()) {
+                 // its end offset counts records of open transactions too (the tail's own stops before them)
+                 KafkaConsumer<String, byte[]> ends = clients.consumer("marketplace-bridge-outbound-state-end", null,
+                         Map.of("isolation.level", "read_uncommitted"));
+                 KafkaProducer<String, byte[]> tombstones = clients.idempotentProducer("marketplace-bridge-outbound-state-sweep", 20)) {
                 consumer = c;
                 c.assign(List.of(partition));
                 c.seekToBeginning(List.of(partition));
                 long end = c.endOffsets(List.of(partition), Duration.ofSeconds(15)).get(partition);
                 long started = System.nanoTime();
                 long nextSweep = 0;
+                List<CompletableFuture<Void>> waiting = new ArrayList<>();
+                long waitingFor = 0;
                 while (!stopped) {
-                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                        apply(r.key(), r.value());
+                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+                        apply(r.key(), r.value(), r.timestamp());
+                    }
+                    if (!catchUps.isEmpty()) { // new callers: the target moves up to today's end for all who wait
+                        for (CompletableFuture<Void> f = catchUps.poll(); f != null; f = catchUps.poll()) {
+                            waiting.add(f);
+                        }
+                        waitingFor = ends.endOffsets(List.of(partition), Duration.ofSeconds(15)).get(partition);
+                    }
+                    if (!waiting.isEmpty() && c.position(partition) >= waitingFor) {
+                        waiting.forEach(f -> f.complete(null));
+                        waiting.clear();
                     }
                     if (!loaded.isDone() && c.position(partition) >= end) {
                         LOG.info("Outbound: {} delivered command ids loaded from {} in {} ms", ids.size(),

@@ -37,6 +37,7 @@ public final class OutboundBeans {
         context.getRegistry().bind("lectronzDelivery", lectronz);
         context.getRegistry().bind("alepheeDelivery", alephee);
         context.getRegistry().bind("alepheeRateGate", gate);
+        context.getRegistry().bind("deliveryReceipts", deliveredIds.receipts());
         context.getRegistry().bind("commandFailures", new CommandFailures(lectronz, alephee, clock));
         context.getRegistry().bind("commandCompletion", new CommandCompletion(deliveredIds, settings.topics().results(),
                 settings.topics().dlq(), clock, metrics));

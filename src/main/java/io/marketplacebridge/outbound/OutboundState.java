@@ -7,9 +7,11 @@ import io.marketplacebridge.kafka.TopicInitializer;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
- * What the outbound consumer waits for before it joins its group (the {@code readiness} of its
- * {@code kafka-tx} endpoint): the topics exist and the delivered ids are loaded, so the first DUPLICATE check
- * already knows every earlier delivery. Stopping it stops tailing the state topic.
+ * What the outbound consumer waits for before it joins its group and again before it runs the records of
+ * partitions it was given (the {@code readiness} of its {@code kafka-tx} endpoint): the topics exist and the state
+ * topic's delivered ids and delivery receipts are read up to now, so the first DUPLICATE check knows every earlier
+ * delivery and a record delivered by the partition's previous owner is not sent again. Stopping it stops tailing
+ * the state topic.
  */
 public final class OutboundState extends ServiceSupport implements Supplier<CompletionStage<?>> {
 
@@ -25,7 +27,7 @@ public final class OutboundState extends ServiceSupport implements Supplier<Comp
     public CompletionStage<?> get() {
         return topics.ready().thenCompose(ready -> {
             deliveredIds.start();
-            return deliveredIds.loaded();
+            return deliveredIds.caughtUp();
         });
     }
 

@@ -127,10 +127,13 @@ class CommandFailuresTest {
         completion.complete(ex);
         @SuppressWarnings("unchecked")
         List<ProducerRecord<String, byte[]>> writes = ex.getProperty(KafkaTx.RECORDS, List.class);
-        assertEquals(List.of("results", "state"), writes.stream().map(ProducerRecord::topic).toList());
+        assertEquals(List.of("results", "state", "state"), writes.stream().map(ProducerRecord::topic).toList());
         assertEquals(DeliveredIds.key("reply-1"), writes.get(1).key());
         assertTrue(writes.get(1).value().length < 100, "state records stay tiny");
         assertTrue(deliveredIds.contains("reply-1"));
+        // the delivery receipt is no longer needed once this commits
+        assertEquals(DeliveryReceipts.KEY_PREFIX + "commands-0-7", writes.get(2).key());
+        assertNull(writes.get(2).value());
     }
 
     private static String header(ProducerRecord<String, byte[]> r, String name) {

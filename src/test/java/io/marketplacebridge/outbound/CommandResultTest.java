@@ -16,6 +16,18 @@ import static org.junit.jupiter.api.Assertions.*;
 class CommandResultTest {
 
     @Test
+    void givenResultsWrittenAsBytesWhenReadBackThenEveryFieldIsTheSame() {
+        CommandResult delivered = new CommandResult("reply-42", "alephee", "send", IntNode.valueOf(900123),
+                CommandResult.Status.DELIVERED, null, null, 200, OutboundKafka.json("{\"id\":7,\"text\":\"ok\"}".getBytes()), 2,
+                "marketplace.outbound", 3, 17, Instant.parse("2026-11-23T19:30:00.123Z"), true);
+        assertEquals(delivered, CommandResult.fromBytes(delivered.toBytes()));
+        CommandResult bare = new CommandResult("t-1-2", null, null, TextNode.valueOf("A-9"), CommandResult.Status.FAILED,
+                ErrorCode.REMOTE_UNAVAILABLE, "down", null, null, 4, "t", 1, 2, Instant.EPOCH, false);
+        assertEquals(bare, CommandResult.fromBytes(bare.toBytes()));
+        assertThrows(IllegalStateException.class, () -> CommandResult.fromBytes("{\"status\":\"LOST\"}".getBytes()));
+    }
+
+    @Test
     void jsonHasExactlyTheSpecFields() {
         CommandResult r = new CommandResult("reply-42", "alephee", "send", IntNode.valueOf(900123),
                 CommandResult.Status.DELIVERED, null, null, 200, TextNode.valueOf("ok"), 1,

@@ -123,7 +123,7 @@ class DeliveredIdsTest {
     }
 
     /** The latest value per key of the delivered-ids partition (empty for a tombstone). */
-    private static Map<String, Optional<byte[]>> latest(KafkaClients clients, String topic) {
+    static Map<String, Optional<byte[]>> latest(KafkaClients clients, String topic) {
         Map<String, Optional<byte[]>> latest = new HashMap<>();
         TopicPartition tp = new TopicPartition(topic, DeliveredIds.PARTITION);
         try (KafkaConsumer<String, byte[]> c = clients.consumer("delivered-ids-reader", null)) {
