@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +18,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Fetches the details of the changed items with at most {@code concurrency} GETs in flight (the executor's
  * size) and hands them on in batches, oldest first. Fetching runs ahead of the caller by a bounded window,
- * so the detail GETs keep going while a batch is being written to Kafka.
+ * so the detail GETs keep going while a batch is being written to Kafka. It can start earlier still: the scan
+ * hands it each changed item as its page is read ({@link #prefetch}), up to {@value #PREFETCH_LIMIT} of them,
+ * so the details of a large backlog are fetched while the scan is still listing it.
  */
 public final class DetailFetcher {
 
@@ -28,11 +31,15 @@ public final class DetailFetcher {
     }
 
     static final Set<String> TYPES = Set.of("customer_order_message", "seller_order_message", "refund_order_message");
+    /** Details fetched during the scan, at most: a few MB held until their batch is written. */
+    static final int PREFETCH_LIMIT = 5000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LectronzApi api;
     private final ExecutorService fetchers;
     private final int batchSize;
+    /** Item id to the detail fetched for it during the scan. */
+    private final Map<Long, CompletableFuture<InboundMessage>> prefetched = new ConcurrentHashMap<>();
 
     public DetailFetcher(LectronzApi api, ExecutorService fetchers, int batchSize) {
         this.api = api;
@@ -40,8 +47,21 @@ public final class DetailFetcher {
         this.batchSize = batchSize;
     }
 
+    /** During the scan: starts fetching this changed item's detail, unless {@value #PREFETCH_LIMIT} are started already. */
+    public void prefetch(LectronzApi.Item item, String lastPublished) {
+        if (prefetched.size() < PREFETCH_LIMIT) {
+            prefetched.computeIfAbsent(item.id(), id -> CompletableFuture.supplyAsync(() -> detail(item, lastPublished), fetchers));
+        }
+    }
+
+    /** The run ends without publishing: the details not started yet are not fetched. */
+    public void cancel() {
+        prefetched.values().forEach(f -> f.cancel(false));
+        prefetched.clear();
+    }
+
     /**
-     * Fetches every changed item, skips those whose detail {@code updated_at} is already known, and writes
+     * Fetches every changed item (or takes the detail fetched during the scan), skips those whose detail {@code updated_at} is already known, and writes
      * the rest in batches. Stops at the first failure (the batches before it are written; the rest is
      * found again by the next scan).
      *
@@ -58,7 +78,8 @@ public final class DetailFetcher {
                 while (next < changed.size() && inFlight.size() < window) {
                     LectronzApi.Item item = changed.get(next++);
                     String last = known.get(item.id());
-                    inFlight.add(CompletableFuture.supplyAsync(() -> detail(item, last), fetchers));
+                    CompletableFuture<InboundMessage> early = prefetched.remove(item.id());
+                    inFlight.add(early != null ? early : CompletableFuture.supplyAsync(() -> detail(item, last), fetchers));
                 }
                 InboundMessage m = join(inFlight.removeFirst());
                 fetched++;
@@ -76,6 +97,7 @@ public final class DetailFetcher {
             return fetched;
         } finally {
             inFlight.forEach(f -> f.cancel(false));
+            cancel();
         }
     }
 

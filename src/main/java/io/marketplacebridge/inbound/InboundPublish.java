@@ -34,12 +34,13 @@ public final class InboundPublish {
         }
         return session.guarded(() -> {
             if (!session.readyToPublish()) {
+                run.details().cancel();
                 return null; // the state the scan read may be stale: the next scan starts over
             }
             String account = session.account().name();
             BridgeMetrics metrics = session.metrics();
             Progress progress = new Progress(LOG, run.changes());
-            new DetailFetcher(session.api(), session.fetchers(), BATCH_SIZE).fetchAndWrite(run.changed(), run.known(),
+            run.details().fetchAndWrite(run.changed(), run.known(),
                     batch -> {
                         session.checkStillLeading();
                         session.kafka().write(batch);

@@ -9,8 +9,10 @@ import java.util.Map;
  *
  * @param full        the scan walked the whole list (reconcile)
  * @param callsBefore the account's HTTP calls before the scan, for the run's log line
+ * @param details     the run's detail fetcher, which began fetching during the scan
  */
-public record InboundRun(boolean full, List<LectronzApi.Item> changed, Map<Long, String> known, long callsBefore) {
+public record InboundRun(boolean full, List<LectronzApi.Item> changed, Map<Long, String> known, long callsBefore,
+                         DetailFetcher details) {
 
     /** How many messages the scan found new or changed. */
     public int changes() {

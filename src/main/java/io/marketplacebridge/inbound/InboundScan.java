@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Step 1 of an account's poll route, scan: once this instance leads the account (and has its state), lists the
  * pages down to the region already published, or every page once per {@code LECTRONZ_RECONCILE_INTERVAL}
- * (updates of older messages), plus the messages marked read since the last run.
+ * (updates of older messages), plus the messages marked read since the last run. The details of what the pages
+ * show new or changed start to be fetched as each page is read.
  */
 public final class InboundScan {
 
@@ -31,9 +32,17 @@ public final class InboundScan {
             InboundState state = session.state();
             Map<Long, String> known = state.known();
             long callsBefore = session.httpCalls();
-            MessageScan.Result scan = MessageScan.scan(session.api(), session.lectronz().pageSize(), known, full);
+            // the details of what the pages show new or changed are fetched while the scan goes on
+            DetailFetcher details = new DetailFetcher(session.api(), session.fetchers(), InboundPublish.BATCH_SIZE);
+            MessageScan.Result scan;
+            try {
+                scan = MessageScan.scan(session.api(), session.lectronz().pageSize(), known, full, details::prefetch);
+            } catch (RuntimeException e) {
+                details.cancel();
+                throw e;
+            }
             session.healthCheck().up();
-            InboundRun run = new InboundRun(full, state.withRecheck(scan.changed()), known, callsBefore);
+            InboundRun run = new InboundRun(full, state.withRecheck(scan.changed()), known, callsBefore, details);
             String account = session.account().name();
             session.metrics().inboundBacklog(account, run.changes());
             if (run.changed().isEmpty()) {

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * Walks the newest-first list and returns the items that are new or changed, oldest first.
@@ -34,6 +35,16 @@ public final class MessageScan {
      * @param full  walk the whole list (reconcile) instead of stopping at the known region
      */
     public static Result scan(LectronzApi api, int pageSize, Map<Long, String> known, boolean full) {
+        return scan(api, pageSize, known, full, (item, last) -> { });
+    }
+
+    /**
+     * As {@link #scan(LectronzApi, int, Map, boolean)}, and tells {@code onChanged} of each new or changed item as
+     * soon as its page is read (with its last published updated_at, null if new), so its detail can be fetched
+     * while the scan goes on.
+     */
+    public static Result scan(LectronzApi api, int pageSize, Map<Long, String> known, boolean full,
+                              BiConsumer<LectronzApi.Item, String> onChanged) {
         Map<Long, LectronzApi.Item> seen = new LinkedHashMap<>();
         int offset = 0;
         int calls = 0;
@@ -44,7 +55,10 @@ public final class MessageScan {
             total = page.totalCount();
             boolean reachedKnown = false;
             for (LectronzApi.Item item : page.messages()) {
-                seen.putIfAbsent(item.id(), item);
+                String last = known.get(item.id());
+                if (seen.putIfAbsent(item.id(), item) == null && (last == null || !last.equals(item.updatedAt()))) {
+                    onChanged.accept(item, last);
+                }
                 reachedKnown |= known.containsKey(item.id());
             }
             offset += page.messages().size();

@@ -45,6 +45,46 @@ class DetailFetcherTest {
     }
 
     @Test
+    void givenDetailsFetchedDuringTheScanThenEachItemIsFetchedOnceAndStillPublishedOldestFirst() throws Exception {
+        lectronz.addMany(600);
+        DetailFetcher fetcher = new DetailFetcher(lectronz, fetchers, 250);
+        MessageScan.Result scan = MessageScan.scan(lectronz, 50, Map.of(), false, fetcher::prefetch);
+        List<List<InboundMessage>> batches = new ArrayList<>();
+
+        fetcher.fetchAndWrite(scan.changed(), Map.of(), batches::add);
+
+        assertEquals(600, lectronz.detailCalls.get(), "no detail fetched twice");
+        List<Long> ids = batches.stream().flatMap(List::stream).map(InboundMessage::id).toList();
+        assertEquals(600, ids.size());
+        assertEquals(ids.stream().sorted().toList(), ids, "oldest first");
+    }
+
+    @Test
+    void givenARunThatEndsAfterTheScanThenDetailsNotStartedAreNotFetched() throws Exception {
+        lectronz.addMany(600);
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+            one.execute(() -> {
+                try {
+                    hold.await(); // the only fetcher is busy: every prefetch waits in its queue
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            DetailFetcher fetcher = new DetailFetcher(lectronz, one, 250);
+            MessageScan.scan(lectronz, 50, Map.of(), false, fetcher::prefetch);
+            fetcher.cancel();
+            hold.countDown();
+            one.shutdown();
+            assertTrue(one.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(0, lectronz.detailCalls.get());
+        } finally {
+            one.shutdownNow();
+        }
+    }
+
+    @Test
     void givenADetailWhoseVersionIsPublishedThenItIsSkippedAndAChangedOneIsAnUpdate() throws Exception {
         lectronz.addMany(3);
         Map<Long, String> known = new HashMap<>();
