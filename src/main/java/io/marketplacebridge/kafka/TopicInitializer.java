@@ -78,9 +78,14 @@ public final class TopicInitializer {
         // the bridge's own state, compacted, kept forever: partition 0 the outbound delivered ids, the others the
         // inbound state of the Lectronz stores (InboundAccount#statePartition), so neither restore reads the other;
         // its partitions are also the inbound leases (KafkaLeaseClusterService). The count must never change.
+        // Segments roll hourly, so compaction (which skips the active segment) keeps up with the outbound delivery
+        // receipts, each written and then tombstoned within moments; a tombstone is kept an hour, far longer than
+        // a restore takes to read past it.
         wanted.add(new NewTopic(t.state(), Optional.of(STATE_PARTITIONS), replication).configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "60000")));
+                TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "60000",
+                TopicConfig.SEGMENT_MS_CONFIG, "3600000",
+                TopicConfig.DELETE_RETENTION_MS_CONFIG, "3600000")));
         try (Admin admin = clients.admin("marketplace-bridge-admin")) {
             Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().filter(n -> !existing.contains(n.name())).toList();

@@ -62,6 +62,9 @@ class StartupTest {
             ConfigResource state = new ConfigResource(ConfigResource.Type.TOPIC, prefix + ".state");
             Config config = admin.describeConfigs(List.of(state)).all().get(10, TimeUnit.SECONDS).get(state);
             assertEquals("compact", config.get("cleanup.policy").value());
+            // compaction keeps up with the delivery receipts: hourly segments, tombstones kept an hour
+            assertEquals("3600000", config.get("segment.ms").value());
+            assertEquals("3600000", config.get("delete.retention.ms").value());
 
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(
