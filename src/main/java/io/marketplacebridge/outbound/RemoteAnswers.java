@@ -64,6 +64,10 @@ final class RemoteAnswers {
         if (body == null || body.isEmpty()) {
             return null;
         }
+        String start = body.stripLeading();
+        if (!start.startsWith("{") && !start.startsWith("[")) {
+            return TextNode.valueOf(body); // Alephee answers with a plain string: no parse (and no exception) per call
+        }
         try {
             JsonNode n = CommandResult.JSON.readTree(body);
             if (n != null && (n.isObject() || n.isArray())) {
