@@ -47,6 +47,7 @@ public final class OutboundKafka implements AutoCloseable {
     private final List<ConsumerRecord<String, byte[]>> dlqRecords = new ArrayList<>();
 
     private final String bootstrap;
+    private final java.util.concurrent.atomic.AtomicInteger unsent = new java.util.concurrent.atomic.AtomicInteger();
 
     public OutboundKafka() {
         this(EmbeddedKafkaExtension.bootstrapServers());
@@ -57,6 +58,9 @@ public final class OutboundKafka implements AutoCloseable {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("linger.ms", "5");
+        // one request at a time: a retried first batch (a broker slow at start) is then de-duplicated, never
+        // "out of order" behind its successors
+        p.put("max.in.flight.requests.per.connection", "1");
         producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         // every result a test reads must match the published schema
         resultReader = reader((topic, value) -> {
@@ -152,11 +156,19 @@ public final class OutboundKafka implements AutoCloseable {
 
     /** Sends without waiting (bulk loads); call {@link #flush()} after. */
     public void sendNoWait(String key, String value) {
-        producer.send(new ProducerRecord<>(commands, key, value.getBytes(StandardCharsets.UTF_8)));
+        producer.send(new ProducerRecord<>(commands, key, value.getBytes(StandardCharsets.UTF_8)), (metadata, e) -> {
+            if (e != null) {
+                unsent.incrementAndGet();
+            }
+        });
     }
 
+    /** Waits until every command sent is on Kafka; fails when one could not be written. */
     public void flush() {
         producer.flush();
+        if (unsent.get() > 0) {
+            throw new AssertionError(unsent.get() + " commands could not be written to " + commands);
+        }
     }
 
     public record RecordMetadataView(int partition, long offset) {
