@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Camel cluster service behind camel-master's {@code master:} endpoints, leased from Kafka: Camel ships
+ * The Camel cluster service behind the inbound routes' ClusteredRoutePolicy, leased from Kafka: Camel ships
  * cluster services for consul, file, kubernetes, zookeeper and others, but none for Kafka, the one thing every
  * bridge instance already shares.
  * <p>

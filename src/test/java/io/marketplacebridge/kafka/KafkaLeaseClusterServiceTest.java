@@ -55,7 +55,7 @@ class KafkaLeaseClusterServiceTest {
                 first.getClusterService().releaseView(first);
                 await().atMost(Duration.ofSeconds(20)).until(() -> second.getLocalMember().isLeader());
                 assertFalse(first.getLocalMember().isLeader());
-                // the master: endpoints learn it from these events
+                // the route policies learn it from these events
                 assertEquals(List.of(false, true, false), firstEvents);
                 assertEquals(List.of(false, true), secondEvents);
             }
