@@ -35,9 +35,12 @@ public final class InboundBeans {
         List<InboundAccount> accounts = settings.accounts().lectronz().stream()
                 .map(a -> InboundAccount.of(a, settings.topics().state())).toList();
         // the lease topic is the state topic: the lease group never reads it, it only holds its partitions
-        context.addService(new KafkaLeaseClusterService(clients, settings.topics().state(),
+        KafkaLeaseClusterService lease = new KafkaLeaseClusterService(clients, settings.topics().state(),
                 InboundAccount.leaseGroup(accounts, settings.topics().state()),
-                accounts.stream().map(InboundAccount::leaseNamespace).toList()), true, true);
+                accounts.stream().map(InboundAccount::leaseNamespace).toList());
+        context.addService(lease, true, true);
+        // joined while the routes load and start, not after: the first poll need not wait for the group's join
+        lease.joinNow();
         for (InboundAccount account : accounts) {
             InboundSession session = new InboundSession(context, settings, account, clients, topics);
             // The steps are plain beans on purpose: Camel stops the services a route's bean steps hold when the route

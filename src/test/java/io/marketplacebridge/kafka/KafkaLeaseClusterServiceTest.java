@@ -93,6 +93,39 @@ class KafkaLeaseClusterServiceTest {
         }
     }
 
+    @Test
+    void joinedNowTheInstanceIsInTheGroupBeforeAnyLeaseAndLeavesOnlyWhenTheServiceStops() throws Exception {
+        KafkaClients clients = new KafkaClients(EmbeddedKafkaExtension.bootstrapServers(), Map.of());
+        String topic = "lease-" + UUID.randomUUID();
+        String group = "lease-test-" + UUID.randomUUID();
+        try (Admin admin = clients.admin("lease-test")) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            CamelContext context = new DefaultCamelContext();
+            KafkaLeaseClusterService service = new KafkaLeaseClusterService(clients, topic, group, List.of("poller"));
+            context.addService(service);
+            service.joinNow();
+            context.start();
+            try {
+                // a member before any lease was asked for
+                await().atMost(Duration.ofSeconds(30)).until(() -> stableWithMembers(admin, group, 1));
+                CamelClusterView view = service.getView("poller");
+                await().atMost(Duration.ofSeconds(30)).until(() -> view.getLocalMember().isLeader());
+
+                // the last lease released: still a member (and a lease asked for again leads)
+                service.releaseView(view);
+                assertFalse(view.getLocalMember().isLeader());
+                assertTrue(stableWithMembers(admin, group, 1));
+                CamelClusterView again = service.getView("poller");
+                await().atMost(Duration.ofSeconds(30)).until(() -> again.getLocalMember().isLeader());
+            } finally {
+                context.stop();
+            }
+            // stopping the service leaves the group
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.describeConsumerGroups(List.of(group))
+                    .describedGroups().get(group).get().members().isEmpty());
+        }
+    }
+
     private static List<CamelClusterView> views(CamelContext context, List<String> namespaces) throws Exception {
         KafkaLeaseClusterService service = context.hasService(KafkaLeaseClusterService.class);
         List<CamelClusterView> views = new java.util.ArrayList<>();
