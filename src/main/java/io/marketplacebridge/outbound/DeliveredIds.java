@@ -209,7 +209,9 @@ public final class DeliveredIds implements AutoCloseable {
                 long started = System.nanoTime();
                 long nextSweep = 0;
                 while (!stopped) {
-                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    // briefly until loaded: a poll that finds nothing (an empty partition, or only the last transaction
+                    // marker left) waits its whole timeout, which held back the outbound start by half a second
+                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(loaded.isDone() ? 500 : 20))) {
                         apply(r.key(), r.value());
                     }
                     if (!loaded.isDone() && c.position(partition) >= end) {
