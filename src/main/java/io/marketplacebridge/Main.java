@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.Set;
 
 import io.marketplacebridge.config.InvalidSettingsException;
+import io.marketplacebridge.http.TrustStoreWarmUp;
 import io.marketplacebridge.kafka.KafkaTransactions;
 import io.marketplacebridge.operations.Operations;
 import io.marketplacebridge.sandbox.SandboxServer;
@@ -65,6 +66,7 @@ public final class Main {
         }
         int code;
         try {
+            TrustStoreWarmUp.start(); // while Camel Main boots
             code = create(profile, new Properties()).run(new String[0]);
         } catch (InvalidSettingsException e) {
             code = 2;

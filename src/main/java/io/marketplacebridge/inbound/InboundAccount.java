@@ -19,7 +19,7 @@ public record InboundAccount(String name, String baseUrl, String apiToken, Strin
         return new InboundAccount(account.name(), l.baseUrl(), l.apiToken(), l.storeKey(), stateTopic);
     }
 
-    /** The camel-master namespace of this account's poller ({@code master:<namespace>:timer:...}). */
+    /** The cluster namespace of this account's poller (its route's ClusteredRoutePolicy). */
     public String leaseNamespace() {
         return "lectronz-poller-" + name;
     }

@@ -9,12 +9,15 @@ import io.marketplacebridge.kafka.TopicInitializer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
 
 /**
  * Binds the inbound half, per Lectronz account: its {@link InboundSession} and the step beans
  * {@code inboundScan-<account>}, {@code inboundPublish-<account>}, {@code inboundMarkAsRead-<account>}, the routes of the
- * route templates in routes/lectronz-inbound.yaml (parameter {@code account}), and the Kafka cluster service the
- * templates' {@code master:} endpoints lease each account's poller from, spread over the running instances.
+ * route templates in routes/lectronz-inbound.yaml (parameter {@code account}), and the Kafka cluster service each
+ * account's poller is leased from, spread over the running instances: the route policy
+ * {@code lectronzPollerLeadership-<account>} (Camel's {@link ClusteredRoutePolicy} on the account's lease) starts the
+ * account's routes when this instance takes the lead and stops them when it loses it.
  */
 public final class InboundBeans {
 
@@ -26,27 +29,32 @@ public final class InboundBeans {
 
     public static void bind(CamelContext context, BridgeSettings settings, KafkaClients clients, TopicInitializer topics)
             throws Exception {
+        if (!settings.inboundEnabled()) {
+            return; // no routes, no sessions, no lease: no threads, no Kafka clients
+        }
         List<InboundAccount> accounts = settings.accounts().lectronz().stream()
                 .map(a -> InboundAccount.of(a, settings.topics().state())).toList();
         // the lease topic is the state topic: the lease group never reads it, it only holds its partitions
-        context.addService(new KafkaLeaseClusterService(clients, settings.topics().state(),
+        KafkaLeaseClusterService lease = new KafkaLeaseClusterService(clients, settings.topics().state(),
                 InboundAccount.leaseGroup(accounts, settings.topics().state()),
-                accounts.stream().map(InboundAccount::leaseNamespace).toList()), true, true);
+                accounts.stream().map(InboundAccount::leaseNamespace).toList());
+        context.addService(lease, true, true);
+        // joined while the routes load and start, not after: the first poll need not wait for the group's join
+        lease.joinNow();
         for (InboundAccount account : accounts) {
             InboundSession session = new InboundSession(context, settings, account, clients, topics);
-            // bound either way, because the routes name them; when inbound is off the routes do not start
-            // (autoStartup: bridge.inbound.enabled) and neither the session nor a lease starts: no threads, no Kafka clients.
-            // The steps are plain beans on purpose: Camel stops the services a route's bean steps hold when the route's
-            // consumer stops, and camel-master stops it on every lost leadership, from the lease thread; the session
-            // is a service of the context and must keep running (and must not be stopped from that thread).
+            // The steps are plain beans on purpose: Camel stops the services a route's bean steps hold when the route
+            // stops, and the route policy stops it on every lost leadership, from the lease thread; the session is a
+            // service of the context and must keep running (and must not be stopped from that thread).
             context.getRegistry().bind(beanName("inboundScan", account.name()), new InboundScan(session));
             context.getRegistry().bind(beanName("inboundPublish", account.name()), new InboundPublish(session));
             context.getRegistry().bind(beanName("inboundMarkAsRead", account.name()), new InboundMarkAsRead(session));
-            if (settings.inboundEnabled()) {
-                HealthCheckRegistry.get(context).register(session.healthCheck());
-                // starts before the routes and stops after them
-                context.addService(session, true, true);
-            }
+            // no start-up delay (camel-master's master: endpoint waited a fixed second after each lead taken)
+            context.getRegistry().bind(beanName("lectronzPollerLeadership", account.name()),
+                    ClusteredRoutePolicy.forNamespace(context, account.leaseNamespace()));
+            HealthCheckRegistry.get(context).register(session.healthCheck());
+            // starts before the routes and stops after them
+            context.addService(session, true, true);
         }
         // collected by Camel Main with the YAML routes, after their templates
         context.getRegistry().bind("lectronzInboundRoutes", new RouteBuilder() {

@@ -1,8 +1,11 @@
 package io.marketplacebridge.inbound;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
@@ -28,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * transactional producer, {@link InboundKafka}) and the state restored with it, the pending marks, the stand-down
  * flag, the detail executor, and the lock each step runs under ({@link #guarded}), which stopping waits for.
  * Only the instance that leads the account's namespace ({@link InboundAccount#leaseNamespace()}) polls: the routes
- * run on camel-master's {@code master:} endpoint, and the steps check the same cluster view between transactions.
- * A service of the context, so it outlives the routes' consumers (camel-master stops those on a lost lead).
+ * run under Camel's ClusteredRoutePolicy on that namespace, and the steps check the same cluster view between
+ * transactions. A service of the context, so it outlives the routes (the policy stops those on a lost lead).
  */
 public final class InboundSession extends ServiceSupport {
 
@@ -39,7 +42,8 @@ public final class InboundSession extends ServiceSupport {
     private final BridgeSettings.Lectronz lectronz;
     private final BridgeSettings.Topics topicNames;
     private final KafkaClients clients;
-    private final BooleanSupplier topicsReady;
+    /** The topics, created in the background at start ({@link TopicInitializer#ready()}). */
+    private final CompletableFuture<Void> topicsReady;
     private final InboundAccount account;
     private final RemoteApiHealthCheck health;
     private final ReentrantLock running = new ReentrantLock();
@@ -65,11 +69,11 @@ public final class InboundSession extends ServiceSupport {
 
     public InboundSession(CamelContext context, BridgeSettings settings, InboundAccount account, KafkaClients clients,
                           TopicInitializer topics) {
-        this(context, settings.lectronz(), settings.topics(), account, clients, () -> topics.ready().isDone());
+        this(context, settings.lectronz(), settings.topics(), account, clients, topics.ready());
     }
 
     private InboundSession(CamelContext context, BridgeSettings.Lectronz lectronz, BridgeSettings.Topics topicNames,
-                           InboundAccount account, KafkaClients clients, BooleanSupplier topicsReady) {
+                           InboundAccount account, KafkaClients clients, CompletableFuture<Void> topicsReady) {
         this.context = context;
         this.lectronz = lectronz;
         this.topicNames = topicNames;
@@ -85,7 +89,8 @@ public final class InboundSession extends ServiceSupport {
     static InboundSession of(BridgeSettings.Lectronz lectronz, BridgeSettings.Topics topicNames, InboundAccount account,
                              KafkaClients clients, LectronzApi api, ExecutorService fetchers, BooleanSupplier leads,
                              MeterRegistry registry) {
-        InboundSession session = new InboundSession(null, lectronz, topicNames, account, clients, () -> true);
+        InboundSession session = new InboundSession(null, lectronz, topicNames, account, clients,
+                CompletableFuture.completedFuture(null));
         session.attach(api, fetchers, leads, registry, new BridgeMetrics(registry));
         return session;
     }
@@ -168,7 +173,7 @@ public final class InboundSession extends ServiceSupport {
      * another instance may have published meanwhile.
      */
     boolean readyToScan() {
-        if (stopping || !topicsReady.getAsBoolean()) {
+        if (stopping || !topicsExist()) {
             return false;
         }
         if (standDown) {
@@ -182,6 +187,30 @@ public final class InboundSession extends ServiceSupport {
             open();
         }
         return true;
+    }
+
+    /**
+     * Waits for the topics at most one poll interval: right after start the first poll may come before they are
+     * checked, and skipping it would delay the first poll by a whole interval. False while Kafka is unreachable.
+     */
+    private boolean topicsExist() {
+        long deadline = System.nanoTime() + lectronz.pollInterval().toNanos();
+        while (!stopping) {
+            try {
+                topicsReady.get(100, TimeUnit.MILLISECONDS);
+                return true;
+            } catch (TimeoutException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (ExecutionException e) {
+                return false; // not used: the initializer retries until the topics exist
+            }
+        }
+        return false;
     }
 
     /** Before a publish: false when the state the scan read may be stale (stopping, lost lead, session dropped). */

@@ -24,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Camel cluster service behind camel-master's {@code master:} endpoints, leased from Kafka: Camel ships
+ * The Camel cluster service behind the inbound routes' ClusteredRoutePolicy, leased from Kafka: Camel ships
  * cluster services for consul, file, kubernetes, zookeeper and others, but none for Kafka, the one thing every
  * bridge instance already shares.
  * <p>
@@ -48,6 +48,8 @@ public final class KafkaLeaseClusterService extends AbstractCamelClusterService<
     /** Set when this member, as group leader, left a slot unassigned until its owner has revoked it. */
     private volatile long handoverCheckAt;
     private volatile boolean running;
+    /** {@link #joinNow()}: the member stays in the group when the last lease stops, until this service stops. */
+    private boolean joinedEarly;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
 
@@ -73,8 +75,37 @@ public final class KafkaLeaseClusterService extends AbstractCamelClusterService<
         return new Lease(this, namespace, slot);
     }
 
+    /**
+     * Joins the lease group now, before any lease is asked for, and stays in it until this service stops: at
+     * start-up the join then runs while the routes load and start, and the leads are usually known when they
+     * have started. Without it the group is joined by the first lease started and left with the last one.
+     */
+    public synchronized void joinNow() {
+        joinedEarly = true;
+        startMember();
+    }
+
     private synchronized void joined(Lease lease) {
         started.add(lease);
+        startMember();
+    }
+
+    private synchronized void left(Lease lease) throws InterruptedException {
+        started.remove(lease);
+        if (started.isEmpty() && !joinedEarly) {
+            stopMember();
+        }
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        synchronized (this) {
+            stopMember();
+        }
+    }
+
+    private void startMember() {
         if (thread == null) {
             running = true;
             thread = new Thread(this::run, "lease-" + groupId);
@@ -83,9 +114,8 @@ public final class KafkaLeaseClusterService extends AbstractCamelClusterService<
         }
     }
 
-    private synchronized void left(Lease lease) throws InterruptedException {
-        started.remove(lease);
-        if (started.isEmpty() && thread != null) {
+    private void stopMember() throws InterruptedException {
+        if (thread != null) {
             running = false;
             KafkaConsumer<byte[], byte[]> c = consumer;
             if (c != null) {

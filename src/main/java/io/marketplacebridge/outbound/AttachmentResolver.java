@@ -39,9 +39,11 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import io.marketplacebridge.config.BridgeSettings;
 import io.marketplacebridge.outbound.OutboundCommand.AttachmentSpec;
+import org.apache.camel.util.function.Suppliers;
 
 import static io.marketplacebridge.outbound.ErrorCode.*;
 
@@ -65,11 +67,16 @@ public final class AttachmentResolver {
     private final Optional<Path> dir;
     private final Set<String> hosts;
     private final long maxBytes;
-    private final HttpClient http;
+    private final Supplier<HttpClient> http;
     /** The whole download of one url attachment, redirects included. */
     private final Duration timeout;
 
     public AttachmentResolver(Optional<Path> dir, Set<String> hosts, long maxBytes, HttpClient http, Duration timeout) {
+        this(dir, hosts, maxBytes, () -> http, timeout);
+    }
+
+    private AttachmentResolver(Optional<Path> dir, Set<String> hosts, long maxBytes, Supplier<HttpClient> http,
+                               Duration timeout) {
         this.dir = dir;
         this.hosts = hosts;
         this.maxBytes = maxBytes;
@@ -77,10 +84,13 @@ public final class AttachmentResolver {
         this.timeout = timeout;
     }
 
-    /** As the bridge's settings say: BRIDGE_ATTACHMENT_DIR, _HOSTS, _MAX_BYTES and _TIMEOUT. */
+    /**
+     * As the bridge's settings say: BRIDGE_ATTACHMENT_DIR, _HOSTS, _MAX_BYTES and _TIMEOUT. The client is built at
+     * the first url attachment: building it loads the JVM's trust store, which took a good part of the start-up.
+     */
     public static AttachmentResolver of(BridgeSettings settings) {
         return new AttachmentResolver(settings.attachmentDir(), settings.attachmentHosts(), settings.attachmentMaxBytes(),
-                defaultClient(settings.httpConnectTimeout()), settings.attachmentTimeout());
+                Suppliers.memorize(() -> defaultClient(settings.httpConnectTimeout())), settings.attachmentTimeout());
     }
 
     /** The production client: JVM trust store (default SSLContext), no automatic redirects. */
@@ -253,7 +263,7 @@ public final class AttachmentResolver {
             HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofNanos(left)).GET().build();
             // the body goes to the file as it arrives, under the cap; the future completes once all of it is there
             AtomicBoolean overCap = new AtomicBoolean();
-            CompletableFuture<HttpResponse<Long>> call = http.sendAsync(request,
+            CompletableFuture<HttpResponse<Long>> call = http.get().sendAsync(request,
                     info -> info.statusCode() == 200 ? new CappedFileSubscriber(target, maxBytes,
                             info.headers().firstValueAsLong("Content-Length").orElse(-1), overCap)
                             : HttpResponse.BodySubscribers.replacing(-1L));

@@ -235,7 +235,9 @@ public final class DeliveredIds implements AutoCloseable {
                 List<CompletableFuture<Void>> waiting = new ArrayList<>();
                 long waitingFor = 0;
                 while (!stopped) {
-                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    // briefly until loaded: a poll that finds nothing (an empty partition, or only the last transaction
+                    // marker left) waits its whole timeout, which held back the outbound start by half a second
+                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(loaded.isDone() ? 100 : 20))) {
                         apply(r.key(), r.value(), r.timestamp());
                     }
                     if (!catchUps.isEmpty()) { // new callers: the target moves up to today's end for all who wait

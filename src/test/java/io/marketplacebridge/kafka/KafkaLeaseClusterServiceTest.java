@@ -28,14 +28,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EmbeddedKafkaExtension.class)
 class KafkaLeaseClusterServiceTest {
 
+    private final KafkaClients clients = new KafkaClients(EmbeddedKafkaExtension.bootstrapServers(), Map.of());
+    private final String group = "lease-test-" + UUID.randomUUID();
+
     @Test
     void theFirstInstanceLeadsKeepsTheLeadWhenAnotherJoinsAndHandsItOverWhenItLeaves() throws Exception {
-        KafkaClients clients = new KafkaClients(EmbeddedKafkaExtension.bootstrapServers(), Map.of());
-        String topic = "lease-" + UUID.randomUUID();
-        String prefix = "lease-test-" + UUID.randomUUID();
         try (Admin admin = clients.admin("lease-test")) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-            try (CamelContext a = instance(clients, topic, prefix); CamelContext b = instance(clients, topic, prefix)) {
+            String topic = leaseTopic(admin, 1);
+            try (CamelContext a = instance(clients, topic, group); CamelContext b = instance(clients, topic, group)) {
                 CamelClusterView first = a.hasService(KafkaLeaseClusterService.class).getView("poller");
                 List<Boolean> firstEvents = leadershipEvents(first);
                 await().atMost(Duration.ofSeconds(30)).until(() -> first.getLocalMember().isLeader());
@@ -43,7 +43,7 @@ class KafkaLeaseClusterServiceTest {
 
                 CamelClusterView second = b.hasService(KafkaLeaseClusterService.class).getView("poller");
                 List<Boolean> secondEvents = leadershipEvents(second);
-                await().atMost(Duration.ofSeconds(30)).until(() -> stableWithMembers(admin, prefix + "-poller", 2));
+                await().atMost(Duration.ofSeconds(30)).until(() -> stableWithMembers(admin, group + "-poller", 2));
                 // the rebalance on join leaves the lead where it is
                 assertTrue(first.getLocalMember().isLeader());
                 assertFalse(second.getLocalMember().isLeader(), "two leaders");
@@ -55,7 +55,7 @@ class KafkaLeaseClusterServiceTest {
                 first.getClusterService().releaseView(first);
                 await().atMost(Duration.ofSeconds(20)).until(() -> second.getLocalMember().isLeader());
                 assertFalse(first.getLocalMember().isLeader());
-                // the master: endpoints learn it from these events
+                // the route policies learn it from these events
                 assertEquals(List.of(false, true, false), firstEvents);
                 assertEquals(List.of(false, true), secondEvents);
             }
@@ -64,12 +64,9 @@ class KafkaLeaseClusterServiceTest {
 
     @Test
     void threeNamespacesOnTwoInstancesAreSpreadTwoAndOneAndAllMoveWhenOneInstanceLeaves() throws Exception {
-        KafkaClients clients = new KafkaClients(EmbeddedKafkaExtension.bootstrapServers(), Map.of());
-        String topic = "lease-" + UUID.randomUUID();
-        String group = "lease-test-" + UUID.randomUUID();
         List<String> namespaces = List.of("poller-a", "poller-b", "poller-c");
         try (Admin admin = clients.admin("lease-test")) {
-            admin.createTopics(List.of(new NewTopic(topic, 16, (short) 1))).all().get();
+            String topic = leaseTopic(admin, 16);
             try (CamelContext a = instance(clients, topic, group, namespaces);
                  CamelContext b = instance(clients, topic, group, namespaces)) {
                 List<CamelClusterView> viewsA = views(a, namespaces);
@@ -91,6 +88,43 @@ class KafkaLeaseClusterServiceTest {
                 await().atMost(Duration.ofSeconds(30)).until(() -> leading(viewsB) == 3);
             }
         }
+    }
+
+    @Test
+    void joinedNowTheInstanceIsInTheGroupBeforeAnyLeaseAndLeavesOnlyWhenTheServiceStops() throws Exception {
+        try (Admin admin = clients.admin("lease-test")) {
+            String topic = leaseTopic(admin, 1);
+            CamelContext context = new DefaultCamelContext();
+            KafkaLeaseClusterService service = new KafkaLeaseClusterService(clients, topic, group, List.of("poller"));
+            context.addService(service);
+            service.joinNow();
+            context.start();
+            try {
+                // a member before any lease was asked for
+                await().atMost(Duration.ofSeconds(30)).until(() -> stableWithMembers(admin, group, 1));
+                CamelClusterView view = service.getView("poller");
+                await().atMost(Duration.ofSeconds(30)).until(() -> view.getLocalMember().isLeader());
+
+                // the last lease released: still a member (and a lease asked for again leads)
+                service.releaseView(view);
+                assertFalse(view.getLocalMember().isLeader());
+                assertTrue(stableWithMembers(admin, group, 1));
+                CamelClusterView again = service.getView("poller");
+                await().atMost(Duration.ofSeconds(30)).until(() -> again.getLocalMember().isLeader());
+            } finally {
+                context.stop();
+            }
+            // stopping the service leaves the group
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.describeConsumerGroups(List.of(group))
+                    .describedGroups().get(group).get().members().isEmpty());
+        }
+    }
+
+    /** A new lease topic with this many partitions. */
+    private static String leaseTopic(Admin admin, int partitions) throws Exception {
+        String topic = "lease-" + UUID.randomUUID();
+        admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        return topic;
     }
 
     private static List<CamelClusterView> views(CamelContext context, List<String> namespaces) throws Exception {
