@@ -31,8 +31,8 @@ public final class DetailFetcher {
     }
 
     static final Set<String> TYPES = Set.of("customer_order_message", "seller_order_message", "refund_order_message");
-    /** Details fetched during the scan, at most: a few MB held until their batch is written. */
-    static final int PREFETCH_LIMIT = 5000;
+    /** Details fetched during the scan, at most: 10 to 20 MB held until their batch is written. */
+    static final int PREFETCH_LIMIT = 10_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final LectronzApi api;

@@ -70,7 +70,7 @@ final class InboundState {
                 all.add(new LectronzApi.Item(id, e.type(), e.createdAt(), e.updatedAt()));
             }
         }
-        all.sort(MessageScan.OLDEST_FIRST);
+        MessageScan.sortOldestFirst(all);
         return all;
     }
 

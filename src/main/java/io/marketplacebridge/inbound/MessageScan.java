@@ -4,6 +4,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,8 +74,16 @@ public final class MessageScan {
                 changed.add(item);
             }
         }
-        changed.sort(OLDEST_FIRST);
+        sortOldestFirst(changed);
         return new Result(changed, calls, total);
+    }
+
+    /** Sorts as {@link #OLDEST_FIRST} does, parsing each created_at once rather than in every comparison. */
+    static void sortOldestFirst(List<LectronzApi.Item> items) {
+        Map<LectronzApi.Item, OffsetDateTime> at = new IdentityHashMap<>(items.size() * 2);
+        items.forEach(i -> at.put(i, instant(i.createdAt())));
+        items.sort(Comparator.comparing((LectronzApi.Item i) -> at.get(i), Comparator.nullsFirst(Comparator.naturalOrder()))
+                .thenComparingLong(LectronzApi.Item::id));
     }
 
     /** created_at as an instant for ordering; timestamps with different offsets still sort right. */

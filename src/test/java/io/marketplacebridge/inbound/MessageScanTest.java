@@ -18,6 +18,23 @@ import org.junit.jupiter.api.Test;
 /** The scan and diff logic against an in-memory Lectronz: what is fetched, what is written, in which order. */
 class MessageScanTest {
 
+    @Test
+    void givenCreationTimesInSeveralOffsetsAndOneMissingThenTheSortIsOldestFirstThenById() {
+        List<LectronzApi.Item> items = new ArrayList<>(List.of(
+                new LectronzApi.Item(5, "seller_order_message", "2026-11-30T12:00:00+02:00", "u"),   // 10:00Z
+                new LectronzApi.Item(3, "seller_order_message", "2026-11-30T09:30:00Z", "u"),
+                new LectronzApi.Item(4, "seller_order_message", "2026-11-30T10:00:00Z", "u"),        // same instant as 5
+                new LectronzApi.Item(9, "seller_order_message", null, "u"),
+                new LectronzApi.Item(1, "seller_order_message", "2026-11-30T05:00:00-05:00", "u"))); // 10:00Z
+        List<LectronzApi.Item> byComparator = new ArrayList<>(items);
+        byComparator.sort(MessageScan.OLDEST_FIRST);
+
+        MessageScan.sortOldestFirst(items);
+
+        assertEquals(List.of(9L, 3L, 1L, 4L, 5L), items.stream().map(LectronzApi.Item::id).toList());
+        assertEquals(byComparator, items);
+    }
+
     private final FakeLectronz lectronz = new FakeLectronz();
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
     private final Map<Long, String> known = new HashMap<>();
