@@ -262,8 +262,11 @@ public final class TransactionalKafkaConsumer extends DefaultConsumer implements
         }
         adjustPauses();
         Duration wait;
-        if (!completions.isEmpty() || awaitingCommit > 0) {
-            wait = Duration.ZERO; // completions to commit: fetch what is there and commit them at once
+        boolean commitDue = producer != null && System.currentTimeMillis() >= nextCommitAttempt;
+        if (commitDue && (!completions.isEmpty() || awaitingCommit > 0)) {
+            // completions to commit: fetch what is there and commit them at once (not while a failed commit backs
+            // off: the loop would spin while Kafka is down)
+            wait = Duration.ZERO;
         } else if (inFlightCount() > 0 || !retries.isEmpty()) {
             wait = BUSY_POLL;
         } else {
