@@ -60,26 +60,37 @@ public final class DetailFetcher {
         prefetched.clear();
     }
 
+    /** As {@link #fetchAndWrite(ChangedMessages, Map, BatchSink)} for the items of a complete scan. */
+    public int fetchAndWrite(List<LectronzApi.Item> changed, Map<Long, String> known, BatchSink sink) throws Exception {
+        return fetchAndWrite(ChangedMessages.of(changed), known, sink);
+    }
+
     /**
-     * Fetches every changed item (or takes the detail fetched during the scan), skips those whose detail {@code updated_at} is already known, and writes
-     * the rest in batches. Stops at the first failure (the batches before it are written; the rest is
-     * found again by the next scan).
+     * Fetches every changed item (or takes the detail fetched during the scan), skips those whose detail
+     * {@code updated_at} is already known, and writes the rest in batches, oldest first. Takes the items as the scan
+     * finds them: a batch is written once its details are here, without waiting for the scan's next page. Stops
+     * at the first failure, the scan's included (the batches before it are written; the rest is found again by the
+     * next scan), and in every case ends the scan.
      *
      * @return how many detail GETs were made
      */
-    public int fetchAndWrite(List<LectronzApi.Item> changed, Map<Long, String> known, BatchSink sink) throws Exception {
+    int fetchAndWrite(ChangedMessages changed, Map<Long, String> known, BatchSink sink) throws Exception {
         int window = 2 * batchSize;
         Deque<CompletableFuture<InboundMessage>> inFlight = new ArrayDeque<>();
-        int next = 0;
         int fetched = 0;
         List<InboundMessage> batch = new ArrayList<>(batchSize);
         try {
-            while (next < changed.size() || !inFlight.isEmpty()) {
-                while (next < changed.size() && inFlight.size() < window) {
-                    LectronzApi.Item item = changed.get(next++);
+            while (true) {
+                LectronzApi.Item item;
+                // wait for the scan only when nothing is in flight: else write what is fetched meanwhile
+                while (inFlight.size() < window && (item = changed.next(inFlight.isEmpty())) != null) {
                     String last = known.get(item.id());
                     CompletableFuture<InboundMessage> early = prefetched.remove(item.id());
-                    inFlight.add(early != null ? early : CompletableFuture.supplyAsync(() -> detail(item, last), fetchers));
+                    LectronzApi.Item i = item;
+                    inFlight.add(early != null ? early : CompletableFuture.supplyAsync(() -> detail(i, last), fetchers));
+                }
+                if (inFlight.isEmpty()) {
+                    break; // the scan ended and everything is written
                 }
                 InboundMessage m = join(inFlight.removeFirst());
                 fetched++;
@@ -96,6 +107,7 @@ public final class DetailFetcher {
             }
             return fetched;
         } finally {
+            changed.cancel();
             inFlight.forEach(f -> f.cancel(false));
             cancel();
         }

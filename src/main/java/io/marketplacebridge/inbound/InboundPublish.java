@@ -29,18 +29,18 @@ public final class InboundPublish {
 
     /** @return the run, published; null when it ended early (the next scan finds the rest) */
     public InboundRun publish(InboundRun run) {
-        if (run == null || run.changed().isEmpty()) {
+        if (run == null || run.isEmpty()) {
             return run;
         }
         return session.guarded(() -> {
             if (!session.readyToPublish()) {
-                run.details().cancel();
+                run.cancel();
                 return null; // the state the scan read may be stale: the next scan starts over
             }
             String account = session.account().name();
             BridgeMetrics metrics = session.metrics();
-            Progress progress = new Progress(LOG, run.changes());
-            run.details().fetchAndWrite(run.changed(), run.known(),
+            Progress progress = new Progress(LOG, run::changes);
+            run.details().fetchAndWrite(run.messages(), run.known(),
                     batch -> {
                         session.checkStillLeading();
                         session.kafka().write(batch);

@@ -3,6 +3,7 @@ package io.marketplacebridge.inbound;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -55,6 +56,8 @@ public final class InboundSession extends ServiceSupport {
     private long nextReconcile;
     private CountingLectronzApi api;
     private ExecutorService fetchers;
+    /** Walks the list of a first sync while the publish step runs ({@link InboundScan}). */
+    private Executor scanner;
     private BooleanSupplier leads;
     private CamelClusterView leadership;
     private final CamelClusterEventListener.Leadership onLeadershipChange = (view, leader) -> {
@@ -92,6 +95,11 @@ public final class InboundSession extends ServiceSupport {
         InboundSession session = new InboundSession(null, lectronz, topicNames, account, clients,
                 CompletableFuture.completedFuture(null));
         session.attach(api, fetchers, leads, registry, new BridgeMetrics(registry));
+        session.scanner = walk -> {
+            Thread t = new Thread(walk, "lectronz-scan-" + account.name());
+            t.setDaemon(true);
+            t.start();
+        };
         return session;
     }
 
@@ -126,6 +134,7 @@ public final class InboundSession extends ServiceSupport {
                         lectronz.concurrency()),
                 () -> leadership.getLocalMember().isLeader(), registry != null ? registry : Metrics.globalRegistry,
                 BridgeMetrics.of(context));
+        scanner = context.getExecutorServiceManager().newSingleThreadExecutor(this, "lectronz-scan-" + account.name());
         leadership = ClusterServiceHelper.mandatoryLookupService(context).getView(account.leaseNamespace());
         leadership.addEventListener(onLeadershipChange);
     }
@@ -146,6 +155,9 @@ public final class InboundSession extends ServiceSupport {
         }
         if (fetchers != null && context != null) {
             context.getExecutorServiceManager().shutdown(fetchers);
+        }
+        if (scanner instanceof ExecutorService s && context != null) {
+            context.getExecutorServiceManager().shutdown(s);
         }
     }
 
@@ -287,6 +299,10 @@ public final class InboundSession extends ServiceSupport {
 
     ExecutorService fetchers() {
         return fetchers;
+    }
+
+    Executor scanner() {
+        return scanner;
     }
 
     BridgeMetrics metrics() {

@@ -4,11 +4,15 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Walks the newest-first list and returns the items that are new or changed, oldest first.
@@ -28,7 +32,90 @@ public final class MessageScan {
             Comparator.comparing((LectronzApi.Item i) -> instant(i.createdAt()), Comparator.nullsFirst(Comparator.naturalOrder()))
                     .thenComparingLong(LectronzApi.Item::id);
 
+    /** Pages in a row that a first sync reads without getting further (the list keeps moving) before it gives up. */
+    static final int MAX_STALLED_PAGES = 20;
+
     private MessageScan() {
+    }
+
+    /**
+     * A first sync (nothing published yet): walks the list from its oldest page up and hands on each page's
+     * items oldest first as soon as it is read, so publishing starts with the first page rather than after the
+     * last. Positions count from the end of the list (the oldest message is 0): messages are only added at the
+     * head, so a message keeps its position while offsets shift under the walk. Each page tells where it lies
+     * from its own {@code total_count}; one that moved up past what was handed on (messages arrived meanwhile) is
+     * read again at its new offset, and the head is read last. The same number of list calls as a scan from the
+     * head: the head page, read first to learn the total, is used again at the end.
+     *
+     * @param head      the page at offset 0, read already
+     * @param onPage    gets each page's new items, oldest first
+     * @param cancelled checked before each list call: the run ended, stop walking
+     * @return the list calls made after the head's
+     */
+    public static int walkOldestFirst(LectronzApi api, int pageSize, LectronzApi.Page head,
+                                      Consumer<List<LectronzApi.Item>> onPage, BooleanSupplier cancelled) {
+        Walk walk = new Walk(onPage);
+        int headStart = head.totalCount() - head.messages().size();
+        boolean headUsed = false;
+        int total = head.totalCount();
+        int calls = 0;
+        int stalled = 0;
+        while (true) {
+            if (!headUsed && headStart <= walk.handedOn) {
+                walk.take(head, 0);
+                headUsed = true;
+            }
+            if (walk.handedOn >= total || cancelled.getAsBoolean()) {
+                return calls;
+            }
+            int offset = Math.max(0, total - walk.handedOn - pageSize);
+            LectronzApi.Page page = api.list(pageSize, offset);
+            calls++;
+            total = page.totalCount();
+            int before = walk.handedOn;
+            walk.take(page, offset);
+            if (walk.handedOn > before) {
+                stalled = 0;
+            } else if (page.messages().isEmpty() && offset == 0) {
+                return calls; // the list is empty now
+            } else if (++stalled > MAX_STALLED_PAGES) {
+                throw new LectronzApi.LectronzException("the message list moved under " + stalled
+                        + " page reads in a row (offset " + offset + ", total_count " + total + "); the next poll "
+                        + "reads it again", 0, null);
+            }
+        }
+    }
+
+    /** What a first sync handed on so far: every position below {@link #handedOn}. */
+    private static final class Walk {
+        private final Consumer<List<LectronzApi.Item>> onPage;
+        private final Set<Long> seen = new HashSet<>();
+        int handedOn;
+
+        Walk(Consumer<List<LectronzApi.Item>> onPage) {
+            this.onPage = onPage;
+        }
+
+        /** Hands on the page's items above {@link #handedOn}, if the page reaches down to it (no gap below). */
+        void take(LectronzApi.Page page, int offset) {
+            List<LectronzApi.Item> items = page.messages();
+            int end = page.totalCount() - offset;
+            int start = end - items.size();
+            if (start > handedOn || end <= handedOn) {
+                return;
+            }
+            List<LectronzApi.Item> fresh = new ArrayList<>(end - handedOn);
+            for (int i = end - 1 - handedOn; i >= 0; i--) { // newest first within the page: walk it backwards
+                LectronzApi.Item item = items.get(i);
+                if (seen.add(item.id())) {
+                    fresh.add(item);
+                }
+            }
+            handedOn = end;
+            if (!fresh.isEmpty()) {
+                onPage.accept(fresh);
+            }
+        }
     }
 
     /**

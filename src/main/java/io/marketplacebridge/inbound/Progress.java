@@ -1,6 +1,7 @@
 package io.marketplacebridge.inbound;
 
 import java.time.Duration;
+import java.util.function.IntSupplier;
 
 import org.slf4j.Logger;
 
@@ -10,12 +11,13 @@ final class Progress {
     private static final long EVERY_NANOS = Duration.ofSeconds(5).toNanos();
 
     private final Logger log;
-    private final int total;
+    /** The messages to publish in all: a first sync learns it as it walks the list. */
+    private final IntSupplier total;
     private final long started = System.nanoTime();
     private long lastLog = started;
     private int done;
 
-    Progress(Logger log, int total) {
+    Progress(Logger log, IntSupplier total) {
         this.log = log;
         this.total = total;
     }
@@ -23,6 +25,7 @@ final class Progress {
     void advance(int n) {
         done += n;
         long now = System.nanoTime();
+        int total = this.total.getAsInt();
         if (now - lastLog >= EVERY_NANOS && done < total) {
             lastLog = now;
             double rate = rate();

@@ -81,4 +81,31 @@ class InboundPublishTest {
             assertNull(f.publish.publish(null));
         }
     }
+
+    @Test
+    void givenAFirstSyncThenPublishingStartsWithTheOldestPageBeforeTheListIsRead() throws Exception {
+        try (InboundSessionFixture f = new InboundSessionFixture("publish-first-sync")) {
+            f.lectronz.addMany(600); // pages of 20: the head, then 29 more list calls
+            java.util.concurrent.atomic.AtomicReference<Double> publishedAtLastPage = new java.util.concurrent.atomic.AtomicReference<>();
+            f.lectronz.beforeList = n -> {
+                if (n == 29) { // the walk's last page: a transaction of 250 must be committed without it
+                    org.awaitility.Awaitility.await("a batch committed before the last page").atMost(java.time.Duration.ofSeconds(30))
+                            .until(() -> f.counter("lectronz.inbound.published") >= 250);
+                    publishedAtLastPage.set(f.counter("lectronz.inbound.published"));
+                }
+            };
+
+            InboundRun run = f.publish.publish(f.scan.scan());
+
+            org.junit.jupiter.api.Assertions.assertNotNull(run, "the run published everything");
+            org.junit.jupiter.api.Assertions.assertTrue(publishedAtLastPage.get() >= 250);
+            List<ConsumerRecord<String, byte[]>> records = f.awaitRecords(600);
+            Set<String> ceIds = new HashSet<>();
+            records.forEach(r -> ceIds.add(header(r, "ce_id")));
+            assertEquals(600, ceIds.size(), "each version once");
+            assertEquals(600, records.size());
+            assertEquals(30, f.lectronz.listCalls.get(), "as a scan from the head");
+            assertEquals(0, f.scan.scan().changes(), "the next scan knows them all");
+        }
+    }
 }

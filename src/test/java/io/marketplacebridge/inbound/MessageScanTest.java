@@ -242,4 +242,70 @@ class MessageScanTest {
         assertFalse(second.get(0).malformed());
         assertTrue(second.get(0).created(), "never published before, so created");
     }
+
+    /** A first sync's walk (MessageScan.walkOldestFirst) from the head page; returns the ids handed on, in order. */
+    private List<Long> walk(java.util.function.BooleanSupplier cancelled) {
+        List<Long> handedOn = new ArrayList<>();
+        LectronzApi.Page head = lectronz.list(10, 0);
+        MessageScan.walkOldestFirst(lectronz, 10, head, page -> page.forEach(i -> handedOn.add(i.id())), cancelled);
+        return handedOn;
+    }
+
+    private static List<Long> ids(long from, int n) {
+        return java.util.stream.LongStream.range(from, from + n).boxed().toList();
+    }
+
+    @Test
+    void givenNothingPublishedThenTheWalkHandsOnEveryMessageOnceOldestFirstWithTheListCallsOfAScan() {
+        lectronz.addMany(95);
+        List<List<Long>> pages = new ArrayList<>();
+        LectronzApi.Page head = lectronz.list(10, 0);
+
+        MessageScan.walkOldestFirst(lectronz, 10, head, page -> pages.add(page.stream().map(LectronzApi.Item::id).toList()),
+                () -> false);
+
+        assertEquals(ids(1000, 10), pages.get(0), "the oldest page first");
+        assertEquals(ids(1000, 95), pages.stream().flatMap(List::stream).toList());
+        assertEquals(10, lectronz.listCalls.get(), "ceil(95/10), as a scan from the head");
+    }
+
+    @Test
+    void givenMessagesArrivingDuringTheWalkThenEveryMessageIsHandedOnOnceOldestFirst() {
+        lectronz.addMany(95);
+        lectronz.beforeList = n -> {
+            if (n == 2 || n == 5 || n == 9) {
+                lectronz.addMany(n == 5 ? 13 : 3); // offsets shift under the walk, once by more than a page
+            }
+        };
+
+        List<Long> handedOn = walk(() -> false);
+
+        assertEquals(ids(1000, 95 + 3 + 13 + 3), handedOn, "each once, the new ones last");
+    }
+
+    @Test
+    void givenTheRunEndsThenTheWalkStopsListing() {
+        lectronz.addMany(95);
+
+        List<Long> handedOn = walk(() -> lectronz.listCalls.get() >= 3);
+
+        assertEquals(ids(1000, 20), handedOn);
+        assertEquals(3, lectronz.listCalls.get());
+    }
+
+    @Test
+    void givenAListThatMovesByMoreThanAPageBeforeEveryReadThenTheWalkGivesUpWithAClearError() {
+        lectronz.addMany(95);
+        lectronz.beforeList = n -> {
+            if (n > 0) {
+                lectronz.addMany(25);
+            }
+        };
+
+        LectronzApi.LectronzException e = org.junit.jupiter.api.Assertions.assertThrows(
+                LectronzApi.LectronzException.class, () -> walk(() -> false));
+
+        assertTrue(e.getMessage().contains("moved"), e.getMessage());
+        assertEquals(2 + MessageScan.MAX_STALLED_PAGES, lectronz.listCalls.get());
+    }
 }
