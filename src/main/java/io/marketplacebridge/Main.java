@@ -66,7 +66,8 @@ public final class Main {
         }
         int code;
         try {
-            TrustStoreWarmUp.start(); // while Camel Main boots
+            StartupClasses.preload(); // while the logging and Camel Main set up
+            TrustStoreWarmUp.start();
             code = create(profile, new Properties()).run(new String[0]);
         } catch (InvalidSettingsException e) {
             code = 2;

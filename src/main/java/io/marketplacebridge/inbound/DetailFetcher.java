@@ -113,7 +113,8 @@ public final class DetailFetcher {
         }
     }
 
-    private static InboundMessage join(CompletableFuture<InboundMessage> f) {
+    /** The future's value; its failure as thrown (a LectronzException stays one). */
+    static <T> T join(CompletableFuture<T> f) {
         try {
             return f.join();
         } catch (CompletionException e) {

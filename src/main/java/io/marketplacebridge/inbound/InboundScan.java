@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,18 +28,27 @@ public final class InboundScan {
     /** @return the run for the next steps, or null: no run now (not the leader, not ready, or the scan failed) */
     public InboundRun scan() {
         return session.guarded(() -> {
+            long callsBefore = session.httpCalls();
+            // the Kafka session opens first (fencing, restoring the state): the head page is read meanwhile
+            CompletableFuture<LectronzApi.Page> head = session.mustOpen()
+                    ? CompletableFuture.supplyAsync(() -> session.api().list(session.lectronz().pageSize(), 0), session.scanner())
+                    : null;
             if (!session.readyToScan()) {
+                if (head != null) {
+                    head.cancel(false);
+                }
                 return null;
             }
             boolean full = session.reconcileDue();
             InboundState state = session.state();
             Map<Long, String> known = state.known();
-            long callsBefore = session.httpCalls();
             // the details of what the pages show new or changed are fetched while the scan goes on
             DetailFetcher details = new DetailFetcher(session.api(), session.fetchers(), InboundPublish.BATCH_SIZE);
             InboundRun run;
             try {
-                run = known.isEmpty() ? firstSync(full, callsBefore, details) : scan(full, state, known, callsBefore, details);
+                LectronzApi.Page first = head != null ? DetailFetcher.join(head) : null;
+                run = known.isEmpty() ? firstSync(full, callsBefore, details, first)
+                        : scan(full, state, known, callsBefore, details, first);
             } catch (RuntimeException e) {
                 details.cancel();
                 throw e;
@@ -55,9 +65,9 @@ public final class InboundScan {
 
     /** Walks down to the region already published (or the whole list), then hands on what changed, oldest first. */
     private InboundRun scan(boolean full, InboundState state, Map<Long, String> known, long callsBefore,
-                            DetailFetcher details) {
+                            DetailFetcher details, LectronzApi.Page head) {
         MessageScan.Result scan = MessageScan.scan(session.api(), session.lectronz().pageSize(), known, full,
-                details::prefetch);
+                details::prefetch, head);
         InboundRun run = new InboundRun(full, ChangedMessages.of(state.withRecheck(scan.changed())), known,
                 callsBefore, details);
         if (run.isEmpty()) {
@@ -73,9 +83,9 @@ public final class InboundScan {
      * Nothing published yet: reads the head page for the total, then walks the list oldest page first in the
      * background ({@link MessageScan#walkOldestFirst}), so the publish step starts with the first page read.
      */
-    private InboundRun firstSync(boolean full, long callsBefore, DetailFetcher details) {
+    private InboundRun firstSync(boolean full, long callsBefore, DetailFetcher details, LectronzApi.Page first) {
         int pageSize = session.lectronz().pageSize();
-        LectronzApi.Page head = session.api().list(pageSize, 0);
+        LectronzApi.Page head = first != null ? first : session.api().list(pageSize, 0);
         String account = session.account().name();
         if (head.totalCount() <= head.messages().size()) { // the whole list is on the head page: no walk
             List<LectronzApi.Item> items = new ArrayList<>();

@@ -225,6 +225,15 @@ public final class InboundSession extends ServiceSupport {
         return false;
     }
 
+    /**
+     * Whether the next scan opens the Kafka session first: this instance leads, the topics are there (Kafka
+     * answers), and it has no session yet.
+     */
+    boolean mustOpen() {
+        return !stopping && (kafka == null || standDown) && topicsReady.isDone() && !topicsReady.isCompletedExceptionally()
+                && leads.getAsBoolean();
+    }
+
     /** Before a publish: false when the state the scan read may be stale (stopping, lost lead, session dropped). */
     boolean readyToPublish() {
         return !stopping && !standDown && kafka != null;

@@ -133,12 +133,18 @@ public final class MessageScan {
      */
     public static Result scan(LectronzApi api, int pageSize, Map<Long, String> known, boolean full,
                               BiConsumer<LectronzApi.Item, String> onChanged) {
+        return scan(api, pageSize, known, full, onChanged, null);
+    }
+
+    /** As above, with the head page (offset 0) read already, or null. */
+    public static Result scan(LectronzApi api, int pageSize, Map<Long, String> known, boolean full,
+                              BiConsumer<LectronzApi.Item, String> onChanged, LectronzApi.Page head) {
         Map<Long, LectronzApi.Item> seen = new LinkedHashMap<>();
         int offset = 0;
         int calls = 0;
         int total;
         while (true) {
-            LectronzApi.Page page = api.list(pageSize, offset);
+            LectronzApi.Page page = offset == 0 && head != null ? head : api.list(pageSize, offset);
             calls++;
             total = page.totalCount();
             boolean reachedKnown = false;
