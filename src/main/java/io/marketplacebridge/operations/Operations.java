@@ -38,6 +38,11 @@ public final class Operations {
         String name = args.isEmpty() ? "" : args.get(0);
         List<String> options = args.subList(Math.min(1, args.size()), args.size());
         String usage = name.equals("replay") ? Replay.USAGE : Redrive.USAGE;
+        if (COMMANDS.contains(name) && (options.contains("--help") || options.contains("-h"))) {
+            out.println("Usage: java -jar marketplace-bridge.jar " + usage);
+            out.println("Filters, output and exit codes: README, \"Operating it\" (Operations commands)");
+            return DONE;
+        }
         CommandSettings settings = null;
         try {
             Redrive.Request redrive = null;

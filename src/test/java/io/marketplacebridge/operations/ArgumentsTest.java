@@ -62,6 +62,17 @@ class ArgumentsTest {
     }
 
     @Test
+    void helpPrintsTheCommandsUsageAndExits0() {
+        for (String command : List.of("redrive", "replay")) {
+            Run run = run(command, "--dry-run", "--help");
+
+            assertEquals(0, run.code(), run.err());
+            assertTrue(run.out().startsWith("Usage: java -jar marketplace-bridge.jar " + command + " "), run.out());
+            assertEquals("", run.err());
+        }
+    }
+
+    @Test
     void timeIsRfc3339OrADurationBackFromNow() throws Exception {
         assertEquals(NOW.minus(Duration.ofHours(24)), TimeArgument.parse("--since", "24h", NOW));
         assertEquals(NOW.minus(Duration.ofMinutes(30)), TimeArgument.parse("--since", "30m", NOW));
