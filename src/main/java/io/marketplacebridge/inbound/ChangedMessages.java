@@ -66,22 +66,26 @@ final class ChangedMessages {
      *
      * @param wait wait for the scan's next page when none is here yet
      * @return the item; null when none is here yet (without {@code wait}) or the scan ended and all were taken
-     * @throws RuntimeException the scan's failure, once every item found before it was taken
      */
     synchronized LectronzApi.Item next(boolean wait) throws InterruptedException {
         while (taken >= items.size()) {
-            if (ended) {
-                if (failure != null) {
-                    throw failure;
-                }
-                return null;
-            }
-            if (!wait) {
+            if (ended || !wait) {
                 return null;
             }
             wait();
         }
         return items.get(taken++);
+    }
+
+    /**
+     * After the items were taken and published: throws the scan's failure, if it had one. What it found before
+     * failing is the oldest part of the list, so publishing it first keeps the published messages a contiguous
+     * oldest part, as the next scan expects.
+     */
+    synchronized void checkScanEnded() {
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /** Every item, once the scan ended (waits for it). */

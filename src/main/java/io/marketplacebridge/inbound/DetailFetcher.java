@@ -69,8 +69,8 @@ public final class DetailFetcher {
      * Fetches every changed item (or takes the detail fetched during the scan), skips those whose detail
      * {@code updated_at} is already known, and writes the rest in batches, oldest first. Takes the items as the scan
      * finds them: a batch is written once its details are here, without waiting for the scan's next page. Stops
-     * at the first failure, the scan's included (the batches before it are written; the rest is found again by the
-     * next scan), and in every case ends the scan.
+     * at the first failed detail (the batches before it are written; the rest is found again by the next scan); a
+     * scan that failed has what it found before written first, then its failure thrown. In every case ends the scan.
      *
      * @return how many detail GETs were made
      */
@@ -105,6 +105,7 @@ public final class DetailFetcher {
             if (!batch.isEmpty()) {
                 sink.accept(List.copyOf(batch));
             }
+            changed.checkScanEnded();
             return fetched;
         } finally {
             changed.cancel();

@@ -108,4 +108,29 @@ class InboundPublishTest {
             assertEquals(0, f.scan.scan().changes(), "the next scan knows them all");
         }
     }
+
+    @Test
+    void givenTheListFailsDuringAFirstSyncThenWhatWasCommittedStaysAndTheNextPollPublishesTheRestOnce() throws Exception {
+        try (InboundSessionFixture f = new InboundSessionFixture("publish-first-sync-fails")) {
+            f.lectronz.addMany(600);
+            java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            f.lectronz.beforeList = n -> {
+                if (n == 20 && failing.get()) { // the walk has handed on the 380 oldest by then
+                    throw new LectronzApi.LectronzException("Lectronz answered 503 after the retries", 503, null);
+                }
+            };
+
+            assertNull(f.publish.publish(f.scan.scan()), "the run ended with the list's failure");
+            assertEquals(380, f.counter("lectronz.inbound.published"), "what the walk found before failing");
+
+            failing.set(false);
+            f.poll();
+
+            List<ConsumerRecord<String, byte[]>> records = f.awaitRecords(600);
+            List<String> ceIds = records.stream().map(r -> header(r, "ce_id")).toList();
+            assertEquals(600, new HashSet<>(ceIds).size(), "every message");
+            assertEquals(600, ceIds.size(), "each once");
+            assertEquals(600, f.counter("lectronz.inbound.published"));
+        }
+    }
 }
