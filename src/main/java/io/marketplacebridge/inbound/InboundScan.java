@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,14 +30,10 @@ public final class InboundScan {
     public InboundRun scan() {
         return session.guarded(() -> {
             long callsBefore = session.httpCalls();
-            // the Kafka session opens first (fencing, restoring the state): the head page is read meanwhile
-            CompletableFuture<LectronzApi.Page> head = session.mustOpen()
-                    ? CompletableFuture.supplyAsync(() -> session.api().list(session.lectronz().pageSize(), 0), session.scanner())
-                    : null;
-            if (!session.readyToScan()) {
-                if (head != null) {
-                    head.cancel(false);
-                }
+            // when the Kafka session opens first (fencing, restoring the state), the head page is read meanwhile
+            AtomicReference<CompletableFuture<LectronzApi.Page>> head = new AtomicReference<>();
+            if (!session.readyToScan(() -> head.set(CompletableFuture.supplyAsync(
+                    () -> session.api().list(session.lectronz().pageSize(), 0), session.scanner())))) {
                 return null;
             }
             boolean full = session.reconcileDue();
@@ -46,7 +43,7 @@ public final class InboundScan {
             DetailFetcher details = new DetailFetcher(session.api(), session.fetchers(), InboundPublish.BATCH_SIZE);
             InboundRun run;
             try {
-                LectronzApi.Page first = head != null ? DetailFetcher.join(head) : null;
+                LectronzApi.Page first = head.get() != null ? DetailFetcher.join(head.get()) : null;
                 run = known.isEmpty() ? firstSync(full, callsBefore, details, first)
                         : scan(full, state, known, callsBefore, details, first);
             } catch (RuntimeException e) {

@@ -183,8 +183,10 @@ public final class InboundSession extends ServiceSupport {
      * Before a scan: true when this instance leads the account and holds its Kafka session, opened now if needed
      * (which fences any other writer and restores the state). After a lost lead, the state is read again first:
      * another instance may have published meanwhile.
+     *
+     * @param whileOpening run just before the session is opened, so what it starts overlaps the restore
      */
-    boolean readyToScan() {
+    boolean readyToScan(Runnable whileOpening) {
         if (stopping || !topicsExist()) {
             return false;
         }
@@ -196,6 +198,7 @@ public final class InboundSession extends ServiceSupport {
             return false;
         }
         if (kafka == null) {
+            whileOpening.run();
             open();
         }
         return true;
@@ -223,15 +226,6 @@ public final class InboundSession extends ServiceSupport {
             }
         }
         return false;
-    }
-
-    /**
-     * Whether the next scan opens the Kafka session first: this instance leads, the topics are there (Kafka
-     * answers), and it has no session yet.
-     */
-    boolean mustOpen() {
-        return !stopping && (kafka == null || standDown) && topicsReady.isDone() && !topicsReady.isCompletedExceptionally()
-                && leads.getAsBoolean();
     }
 
     /** Before a publish: false when the state the scan read may be stale (stopping, lost lead, session dropped). */
